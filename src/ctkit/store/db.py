@@ -86,12 +86,10 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 
 def create_schema(engine: Engine) -> None:
-    """Bring the database to the latest schema.
+    """Bring the database to the newest schema by running the Alembic migrations (idempotent).
 
-    Runs the Alembic migrations when they exist (the normal path); tables of modules imported after the last
-    migration are then created from ``Base.metadata`` so that a fresh test database is always complete.
+    Every table on ``Base.metadata`` must come from a migration in ``ctkit/store/migrations/versions``.
     """
     from ctkit.store import migrate
 
     migrate.upgrade(engine)
-    Base.metadata.create_all(engine)
