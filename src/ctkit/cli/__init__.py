@@ -22,6 +22,14 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
+@app.callback()
+def root() -> None:
+    """Counter-trafficking information system: screening, case records, analysis, estimation, sharing.
+
+    Example: ctkit init && ctkit demo-data --cases 500 && ctkit stats
+    """
+
+
 # Order is the order in `ctkit --help`.
 COMMAND_MODULES: list[str] = [
 ]
