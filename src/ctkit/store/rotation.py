@@ -1,0 +1,69 @@
+"""Key rotation: re-encrypt every person's personal data under a fresh key, in one database transaction.
+
+Order of steps, chosen so that no crash can leave data unreadable:
+1. the key file gets the new key as active, the old keys kept;
+2. one transaction re-encrypts every row (all or nothing);
+3. the key file drops the old keys.
+A crash after 1 or 2 leaves a key file that still decrypts every row; running the rotation again finishes it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from sqlalchemy import Engine, bindparam, func, select, update
+
+from ctkit.errors import ConfigurationError
+from ctkit.store import tables as t
+from ctkit.store.crypto import FieldCipher, KeyProvider, KeyRing, key_fingerprint, new_key
+from ctkit.store.keyfile import FileKeyProvider, write_keyring
+
+BATCH = 1000
+Progress = Callable[[int, int], None]  # (done, total)
+
+
+def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -> int:
+    p = t.persons.c
+    stmt = (update(t.persons).where(p.id == bindparam("pid"))
+            .values(personal_ciphertext=bindparam("blob"), key_id=bindparam("kid")))
+    done = 0
+    with engine.begin() as conn:
+        total = conn.execute(select(func.count()).where(p.personal_ciphertext.is_not(None))).scalar_one()
+        last = ""
+        while True:
+            # Keyset pages on the primary key: no open cursor over a table we are updating.
+            rows = conn.execute(
+                select(p.id, p.personal_ciphertext, p.key_id)
+                .where(p.personal_ciphertext.is_not(None), p.id > last).order_by(p.id).limit(BATCH)
+            ).all()
+            if not rows:
+                break
+            params = [
+                {"pid": pid, "kid": cipher.active_id,
+                 "blob": cipher.encrypt_bytes(pid, cipher.decrypt_bytes(pid, bytes(blob), key_id))}
+                for pid, blob, key_id in rows
+            ]
+            conn.execute(stmt, params)
+            done += len(rows)
+            last = rows[-1][0]
+            if progress:
+                progress(done, total)
+    return done
+
+
+def rotate_keys(engine: Engine, provider: KeyProvider, progress: Progress | None = None) -> tuple[str, int]:
+    """Generate a new key, re-encrypt all personal data with it, and retire the old keys.
+
+    Returns (new key id, number of persons re-encrypted). Raises ConfigurationError when keys do not come from a
+    key file (a key given in the environment must be rotated by whoever manages that variable), KeyMaterialError
+    if a stored value cannot be decrypted with the current keys (then nothing is changed in the database).
+    """
+    if not isinstance(provider, FileKeyProvider):
+        raise ConfigurationError("key rotation needs a key file", hint="unset CTKIT_MASTER_KEY and use keys.json")
+    old = provider.keyring()
+    key = new_key()
+    staged = KeyRing(key_fingerprint(key), {**old.keys, key_fingerprint(key): key})
+    write_keyring(provider.path, staged)
+    count = _reencrypt(engine, FieldCipher(staged), progress)
+    write_keyring(provider.path, KeyRing(staged.active_id, {staged.active_id: key}))
+    return staged.active_id, count
