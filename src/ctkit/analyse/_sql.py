@@ -1,0 +1,120 @@
+"""SQL building blocks shared by the analyses: the filtered-cases CTE, the optional ``by`` grouping, shares."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ctkit.analyse.filters import AGE_BANDS, Filters, as_filters
+from ctkit.analyse.snapshot import Snapshot
+from ctkit.errors import ValidationError
+
+AGE_ORDER = {band: f"{i:02d}" for i, band in enumerate(AGE_BANDS)}
+# by -> (join clause on the filtered cases ``c``, group expression). Form is multi-valued: distinct pairs.
+BY: dict[str, tuple[str, str]] = {
+    "year": ("", "CAST(c.year AS VARCHAR)"),
+    "quarter": ("", "printf('%d-Q%d', c.year, c.quarter)"),
+    "sex": ("", "c.sex"),
+    "age_band": ("", "c.age_band"),
+    "citizenship": ("", "c.citizenship"),
+    "form": ("JOIN (SELECT DISTINCT case_id, form FROM exploitations) b ON b.case_id = c.case_id", "b.form"),
+}
+
+
+def _natural(column: pd.Series) -> pd.Series:
+    """Sort key putting CTDC age bands in age order and missing values last."""
+    return column.map(lambda v: (1, "") if v is None or v != v else (0, AGE_ORDER.get(v, str(v))))
+
+
+def by_parts(by: str | None) -> tuple[str, str]:
+    """(join, group expression) for ``by``; None groups everything as one."""
+    if by is None:
+        return "", "'all'"
+    if by not in BY:
+        raise ValidationError(f"cannot break down by '{by}'; allowed: {', '.join(BY)}")
+    return BY[by]
+
+
+def grouped_cases(by: str | None) -> str:
+    """``g AS (...)``: one row per (filtered case, group) with the case columns and ``grp``."""
+    join, expr = by_parts(by)
+    return f"g AS (SELECT c.*, {expr} AS grp FROM filtered c {join})"
+
+
+def run(snap: Snapshot, filters: Filters | None, body: str, params: list | None = None) -> pd.DataFrame:
+    """Run ``WITH filtered AS (...), <body>`` on the snapshot (``body`` continues the WITH list)."""
+    cte, cte_params = as_filters(filters).cte()
+    return snap.query(f"WITH {cte}, {body}", cte_params + list(params or []))
+
+
+def finish(
+    frame: pd.DataFrame,
+    by: str | None,
+    dims: list[str],
+    order: list[str] | None = None,
+    denominators: dict[str, str] | str | None = None,
+) -> pd.DataFrame:
+    """Rename ``grp`` to the ``by`` name (or drop it), set types and record what publishing needs in ``attrs``.
+
+    ``attrs["dims"]`` names the cell columns; ``attrs["denominator"]`` says per attribute (or for all rows)
+    how the denominator is made: ``margin`` (sum of the known cells of the same ``attrs["partition"]``),
+    ``recorded`` (present + recorded-absent records) or ``cell`` (a distinct count of its own)."""
+    if order:
+        frame = frame.sort_values(order, key=_natural, kind="stable").reset_index(drop=True)
+    if "grp" in frame.columns:
+        frame = frame.drop(columns="grp") if by is None else frame.rename(columns={"grp": by})
+    dims = ([by] if by else []) + dims
+    frame.attrs["partition"] = ([by] if by else []) + (["attribute"] if "attribute" in frame.columns else [])
+    if denominators is not None:
+        frame.attrs["denominator"] = denominators
+    for column in ("count", "denominator"):
+        if column in frame.columns:
+            frame[column] = frame[column].astype("int64")
+    if "share" in frame.columns:
+        frame["share"] = frame["share"].astype("float64")
+    frame.attrs["dims"] = dims
+    return frame
+
+
+def single_response(attribute: str, column: str) -> str:
+    """SELECT of one single-response attribute over ``g``: (grp, attribute, value, count)."""
+    return f"""
+    SELECT grp, '{attribute}' AS attribute, CAST({column} AS VARCHAR) AS value, count(*) AS count
+    FROM g GROUP BY ALL
+    """
+
+
+def with_shares(union_sql: str, unknown_values: str = "('unknown')") -> str:
+    """Wrap a union of (grp, attribute, value, count) rows with the known-value denominator and share."""
+    known = f"value IS NOT NULL AND value NOT IN {unknown_values}"
+    return f"""
+    SELECT grp, attribute, value, count,
+        sum(CASE WHEN {known} THEN count ELSE 0 END) OVER w AS denominator,
+        CASE WHEN {known} THEN count / NULLIF(sum(CASE WHEN {known} THEN count END) OVER w, 0) END AS share
+    FROM ({union_sql}) u
+    WINDOW w AS (PARTITION BY grp, attribute)
+    """
+
+
+def multi_response(attribute: str, table: str, column: str = "code") -> str:
+    """SELECT of a recorded multi-response item (present true/false rows) over ``g``: CTDC's denominator rule."""
+    return f"""
+    SELECT grp, '{attribute}' AS attribute, t.{column} AS value,
+        count(*) FILTER (WHERE t.present) AS count, count(*) AS denominator,
+        count(*) FILTER (WHERE t.present) / count(*) AS share
+    FROM g JOIN {table} t ON t.case_id = g.case_id GROUP BY ALL
+    """
+
+
+def multi_presence(attribute: str, table: str, column: str) -> str:
+    """SELECT of a multi-valued list (rows only where present): denominator = cases with any value recorded."""
+    return f"""
+    SELECT grp, '{attribute}' AS attribute, value, count,
+        den.n AS denominator, count / den.n AS share
+    FROM (
+        SELECT grp, t.{column} AS value, count(DISTINCT g.case_id) AS count
+        FROM g JOIN {table} t ON t.case_id = g.case_id WHERE t.{column} IS NOT NULL GROUP BY ALL
+    ) v JOIN (
+        SELECT grp AS dgrp, count(DISTINCT g.case_id) AS n
+        FROM g JOIN {table} t ON t.case_id = g.case_id WHERE t.{column} IS NOT NULL GROUP BY ALL
+    ) den ON den.dgrp = v.grp
+    """

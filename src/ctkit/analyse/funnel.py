@@ -1,0 +1,53 @@
+"""The attrition funnel: how many cases reach each stage, and how long each step takes."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ctkit.analyse._sql import finish, run
+from ctkit.analyse.filters import Filters
+from ctkit.analyse.snapshot import Snapshot
+from ctkit.vocab import code_list
+
+
+def stage_order() -> list[str]:
+    """The funnel's stages in order, from the ``lifecycle_stage`` code list (screened ... convicted)."""
+    return list(code_list("lifecycle_stage"))
+
+
+def funnel(snap: Snapshot, filters: Filters | None = None) -> pd.DataFrame:
+    """Cases reaching each stage and the time from the previous stage.
+
+    Returns one row per stage in order: ``stage, stage_no, count, share_of_first, share_of_previous,
+    timed, days_q1, days_median, days_q3``. ``count`` is cases with a recorded date for the stage;
+    ``share_of_first`` is relative to the first stage, ``share_of_previous`` to the stage before (where cases
+    are lost). Days are quartiles of (stage date - previous stage date) over the ``timed`` cases that have both.
+
+    Example: ``funnel(snap, Filters(years=(2020, 2024)))``
+    """
+    stages = stage_order()
+    body = """
+    s AS (SELECT st.case_id, st.stage, st.reached_on, list_position(?, st.stage) AS stage_no
+          FROM stages st SEMI JOIN filtered c ON c.case_id = st.case_id),
+    reached AS (SELECT stage_no, count(*) AS count FROM s GROUP BY stage_no),
+    steps AS (
+        SELECT cur.stage_no, date_diff('day', prev.reached_on, cur.reached_on) AS days
+        FROM s cur JOIN s prev ON prev.case_id = cur.case_id AND prev.stage_no = cur.stage_no - 1),
+    timing AS (
+        SELECT stage_no, count(*) AS timed, quantile_cont(days, 0.25) AS days_q1,
+            quantile_cont(days, 0.5) AS days_median, quantile_cont(days, 0.75) AS days_q3
+        FROM steps GROUP BY stage_no)
+    SELECT n.stage_no, coalesce(r.count, 0) AS count, coalesce(t.timed, 0) AS timed,
+        t.days_q1, t.days_median, t.days_q3
+    FROM (SELECT unnest(range(1, ? + 1)) AS stage_no) n
+    LEFT JOIN reached r USING (stage_no) LEFT JOIN timing t USING (stage_no) ORDER BY n.stage_no"""
+    frame = run(snap, filters, body, [stages, len(stages)])
+    frame.insert(0, "stage", [stages[i - 1] for i in frame["stage_no"]])
+    first = frame["count"].iloc[0] if len(frame) else 0
+    previous = frame["count"].shift(1)
+    frame["share_of_first"] = frame["count"] / first if first else float("nan")
+    frame["share_of_previous"] = (frame["count"] / previous.where(previous > 0)).astype("float64")
+    frame["timed"] = frame["timed"].astype("int64")
+    frame = frame[["stage", "stage_no", "count", "share_of_first", "share_of_previous", "timed",
+                   "days_q1", "days_median", "days_q3"]]
+    return finish(frame, None, ["stage"])
