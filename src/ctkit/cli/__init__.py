@@ -32,6 +32,10 @@ def root() -> None:
 
 # Order is the order in `ctkit --help`.
 COMMAND_MODULES: list[str] = [
+    "ctkit.cli.screen_commands",
+    "ctkit.cli.store_commands",
+    "ctkit.cli.extract_commands",
+    "ctkit.cli.web_commands",
 ]
 
 for _name in COMMAND_MODULES:

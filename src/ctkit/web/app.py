@@ -1,0 +1,60 @@
+"""The FastAPI application: pages and the JSON API of every capability, behind one guard and one policy.
+
+A capability adds itself in three steps (see docs/web.md): a module in ``routes/`` with ``router`` (pages) and
+``api`` (JSON) whose routes depend on ``requires("<action>")``, its templates, and its actions and routes in
+``matrix.yaml``; then it is listed in :data:`ROUTE_MODULES`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from importlib import resources
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from ctkit import __version__
+from ctkit.settings import Settings
+from ctkit.store.accounts import ensure_tables
+from ctkit.store.datastore import Store
+from ctkit.web import errors
+from ctkit.web.hardening import BodySizeLimit, SecurityHeaders
+from ctkit.web.state import MAX_BODY_BYTES, WebState
+
+# Each module exposes ``router`` (pages, not in the OpenAPI document) and ``api`` (JSON under /api/v1).
+ROUTE_MODULES: list[str] = [
+    "ctkit.web.routes.session",
+    "ctkit.web.routes.cases",
+    "ctkit.web.routes.audit",
+    "ctkit.web.routes.admin",
+]
+
+
+def create_app(settings: Settings, store: Store, *, max_body_bytes: int = MAX_BODY_BYTES) -> FastAPI:
+    """Build the app on an open ``store``. The caller owns the store (and closes it).
+
+    >>> app = create_app(load_settings(...), open_store(settings))  # doctest: +SKIP
+    """
+    app = FastAPI(
+        title="ctkit", version=__version__, openapi_url="/api/v1/openapi.json",
+        docs_url=None, redoc_url=None,  # Swagger UI and ReDoc load scripts from a CDN: not here
+        description="JSON API of ctkit. Sign in with POST /api/v1/session; send the returned csrf_token as the "
+                    "X-CSRF-Token header on every state-changing request.",
+    )
+    ensure_tables(store.engine)
+    app.state.web = WebState(settings=settings, store=store, max_body_bytes=max_body_bytes)
+    errors.install(app)
+    for name in ROUTE_MODULES:
+        module = importlib.import_module(name)
+        app.include_router(module.router)
+        app.include_router(module.api)
+    static_dir = str(resources.files("ctkit.web").joinpath("static"))
+    app.mount("/static", StaticFiles(directory=static_dir), name="static")
+
+    @app.get("/healthz", include_in_schema=False)
+    def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
+    app.add_middleware(SecurityHeaders)
+    return app

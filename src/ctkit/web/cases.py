@@ -1,0 +1,146 @@
+"""Case services shared by the case pages and the JSON API: list, view, reveal, change status, export.
+
+Every function takes the guard's :class:`Ctx`, checks the resource with the policy (out-of-scope cases answer
+"not found", so guessing ids reveals nothing) and writes an audit event with ids and codes only. Personal fields
+never leave this module unless :func:`reveal` was called with a reason.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from ctkit.errors import NotFoundError, PermissionDenied, ValidationError
+from ctkit.store import tables as t
+from ctkit.store.audit import AuditEvent, append_now
+from ctkit.vocab import code_list
+from ctkit.web.case_scope import case_facts, scope_clause
+from ctkit.web.csvsafe import to_csv
+from ctkit.web.guard import Ctx
+from ctkit.web.policy import CaseFacts, scope_filter
+
+# Why a person's personal fields are revealed: codes only, so the audit trail never holds free text.
+REVEAL_REASONS: dict[str, str] = {
+    "assistance": "Providing assistance",
+    "referral": "Preparing a referral",
+    "legal": "Legal proceedings",
+    "safety": "Safety check",
+    "correction": "Correcting the record",
+}
+PERSONAL_FIELDS = ("first_name", "middle_name", "last_name", "birth_date", "phone", "email", "address",
+                   "documents", "narrative")
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    """A list row: no personal data."""
+
+    id: str
+    registered_on: date
+    identification_status: str
+    case_status: str
+    version: int
+
+
+@dataclass(frozen=True)
+class CaseView:
+    """One case without personal data; ``personal_present`` names the hidden fields that hold a value."""
+
+    summary: CaseSummary
+    organisation_id: str | None
+    sex: str
+    age_years: int | None
+    citizenship: list[str]
+    forms: list[str]
+    route: list[dict]
+    personal_present: list[str]
+
+
+def _audit(ctx: Ctx, action: str, case_id: str, reason: str, **details) -> None:
+    append_now(ctx.state.store.engine, AuditEvent(
+        action=action, outcome="allowed", reason=reason, actor_id=ctx.actor.user_id,
+        organisation_id=ctx.actor.organisation_id, resource_type="case", resource_id=case_id, details=details))
+
+
+def _authorized_facts(ctx: Ctx, action: str, case_id: str) -> tuple[CaseFacts, str]:
+    with ctx.state.store.engine.connect() as conn:
+        facts = case_facts(conn, case_id)
+    try:
+        decision = ctx.authorize(action, facts)
+    except PermissionDenied:
+        # Same answer as an unknown id: a guessed URL must not confirm that a case exists.
+        raise NotFoundError("case not found") from None
+    return facts, decision.reason
+
+
+def list_cases(ctx: Ctx, *, limit: int = 50, offset: int = 0) -> list[CaseSummary]:
+    """Cases the actor may list, newest first (the policy's query filter, not a post-filter)."""
+    limit = max(1, min(limit, MAX_PAGE))
+    c = t.cases.c
+    query = (select(c.id, c.registered_on, c.identification_status, c.case_status, c.version)
+             .where(scope_clause(scope_filter(ctx.actor, "case.list")))
+             .order_by(c.registered_on.desc(), c.id).limit(limit).offset(max(0, offset)))
+    with ctx.state.store.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    append_now(ctx.state.store.engine, AuditEvent(
+        action="case.list", outcome="allowed", reason="scope_filter", actor_id=ctx.actor.user_id,
+        organisation_id=ctx.actor.organisation_id, resource_type="case", details={"rows": len(rows)}))
+    return [CaseSummary(*r) for r in rows]
+
+
+def view_case(ctx: Ctx, case_id: str) -> CaseView:
+    """One case with personal fields hidden. NotFoundError when unknown or out of scope (audited)."""
+    _, reason = _authorized_facts(ctx, "case.view", case_id)
+    case = ctx.state.store.cases.get(case_id)
+    version = ctx.state.store.cases.version(case_id)
+    _audit(ctx, "case.view", case_id, reason)
+    personal = case.person.personal
+    present = [f for f in PERSONAL_FIELDS if getattr(personal, f) not in (None, [], "")]
+    route = [{"type": e.type, "country": e.country, "region": e.region} for e in case.route()]
+    summary = CaseSummary(case.id, case.registered_on, case.identification_status, case.case_status, version)
+    return CaseView(summary, case.organisation_id, case.person.sex, case.person.age_years,
+                    list(case.person.citizenship), case.forms, route, present)
+
+
+def reveal(ctx: Ctx, case_id: str, reason_code: str) -> dict[str, object]:
+    """The person's personal fields, after a policy check; the reveal and its reason code are audited."""
+    if reason_code not in REVEAL_REASONS:
+        raise ValidationError(f"reason: must be one of {', '.join(REVEAL_REASONS)}")
+    _, scope = _authorized_facts(ctx, "person.reveal", case_id)
+    case = ctx.state.store.cases.get(case_id)
+    _audit(ctx, "person.reveal", case_id, reason_code, scope=scope)
+    data = case.person.personal.model_dump(mode="json")
+    return {f: data.get(f) for f in PERSONAL_FIELDS}
+
+
+def set_status(ctx: Ctx, case_id: str, status: str, expected_version: int) -> int:
+    """Change the case status if the case is still at ``expected_version``; returns the new version.
+
+    Raises ValidationError for an unknown status, ConflictError when someone else saved first.
+    """
+    code_list("case_status").check(status)
+    _, reason = _authorized_facts(ctx, "case.edit", case_id)
+    repo = ctx.state.store.cases
+    case = repo.get(case_id)
+    case.case_status = status
+    new_version = repo.update(case, expected_version)
+    _audit(ctx, "case.edit", case_id, reason, field="case_status", version=new_version)
+    return new_version
+
+
+def export_csv(ctx: Ctx, case_id: str) -> str:
+    """A one-case CSV of non-personal fields (formula-injection safe); the export is audited."""
+    _, reason = _authorized_facts(ctx, "case.export", case_id)
+    view = view_case(ctx, case_id)
+    _audit(ctx, "case.export", case_id, reason, format="csv")
+    s = view.summary
+    header = ["case_id", "registered_on", "identification_status", "case_status", "sex", "age_years",
+              "citizenship", "forms", "route"]
+    route = " > ".join(f"{r['type']}:{r['country'] or ''}" for r in view.route)
+    row = [s.id, s.registered_on.isoformat(), s.identification_status, s.case_status, view.sex,
+           view.age_years if view.age_years is not None else "", " ".join(view.citizenship), " ".join(view.forms),
+           route]
+    return to_csv(header, [row])
