@@ -63,7 +63,9 @@ def init_store(settings: Settings) -> bool:
     Idempotent: an existing key file is kept and the schema is only migrated forward. Returns True when a new key
     file was created.
     """
-    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    if not settings.data_dir.exists():
+        # Only the owner may list or read the data directory (database, keys, snapshots).
+        settings.data_dir.mkdir(parents=True, mode=0o700)
     created = False
     if not settings.master_key and not settings.resolved_key_file.exists():
         create_key_file(settings.resolved_key_file)
