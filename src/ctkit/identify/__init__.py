@@ -1,0 +1,3 @@
+"""Identification: indicator-based screening (``screening``) and text extraction (``text``)."""
+
+__all__: list[str] = []
