@@ -1,0 +1,76 @@
+"""Fixtures of the format tests: a migrated store on SQLite and on PostgreSQL, and small synthetic CTDC files."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, text
+
+from ctkit.store import Store, create_schema, make_engine
+from ctkit.store import tables as t
+from ctkit.store.crypto import FieldCipher, KeyRing, key_fingerprint, new_key
+from ctkit.store.repository import SqlCaseRepository
+
+
+def _postgres_engine(url: str) -> Iterator[Engine]:
+    schema = f"f_{uuid.uuid4().hex[:16]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with admin.begin() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _engine(request, tmp_path: Path, name: str) -> Iterator[Engine]:
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / name}")
+        create_schema(engine)
+        yield engine
+        engine.dispose()
+        return
+    for engine in _postgres_engine(request.getfixturevalue("postgres_url")):
+        create_schema(engine)
+        yield engine
+
+
+BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
+@pytest.fixture(params=BACKENDS)
+def engine(request, tmp_path: Path) -> Iterator[Engine]:
+    """A migrated, empty store database (SQLite file, or a fresh schema on the test PostgreSQL server)."""
+    yield from _engine(request, tmp_path, "store.sqlite3")
+
+
+def _cipher() -> FieldCipher:
+    key = new_key()
+    return FieldCipher(KeyRing(key_fingerprint(key), {key_fingerprint(key): key}))
+
+
+def make_store(engine: Engine) -> Store:
+    return Store(engine=engine, keys=None, cases=SqlCaseRepository(engine, _cipher()))
+
+
+@pytest.fixture
+def store(engine: Engine) -> Store:
+    return make_store(engine)
+
+
+def snapshot(engine: Engine) -> dict[str, tuple[int, str]]:
+    """Row count and a digest of the sorted rows of every case table (to prove a failed import changed nothing)."""
+    out = {}
+    with engine.connect() as conn:
+        for table in t.CASE_TABLES:
+            rows = sorted(repr(tuple(r)) for r in conn.execute(table.select()))
+            out[table.name] = (len(rows), hashlib.sha256("\n".join(rows).encode()).hexdigest())
+    return out
