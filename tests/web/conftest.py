@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from argon2 import PasswordHasher
 from sqlalchemy import select, text
 
 from ctkit.model import Case, IdentityDocument, Person, PersonalData, Referral, TraffickingEvent
@@ -29,6 +30,9 @@ with warnings.catch_warnings():
     # Starlette warns at import that it prefers httpx2; the client works the same with httpx.
     warnings.filterwarnings("ignore", message=".*httpx2.*")
     from starlette.testclient import TestClient
+
+# Cheap argon2id parameters: the suite hashes dozens of passwords on a small machine.
+acc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 CANARY = "CANARYq7Zx"  # planted in every personal field; must never appear where personal data is hidden
 PASSWORD = "correct horse battery staple"

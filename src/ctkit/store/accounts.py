@@ -38,8 +38,16 @@ from ctkit.store.db import Base
 
 ROLES: tuple[str, ...] = ("screener", "case_worker", "supervisor", "analyst", "trainer", "administrator")
 MIN_PASSWORD_LENGTH = 12
-# argon2id with the library's RFC 9106 "low memory" defaults: strong, yet fast enough for 50 parallel logins.
+# argon2id with the library's RFC 9106 "low memory" defaults. Verification reads the parameters from the stored
+# hash, so raising them later only affects new hashes.
 _hasher = PasswordHasher()
+
+
+def use_hasher(hasher: PasswordHasher) -> None:
+    """Replace the argon2id parameters for new hashes (tests use cheap ones; never lower them in production)."""
+    global _hasher
+    _hasher = hasher
+    _dummy_hash.cache_clear()
 
 teams = Table(
     "teams",
