@@ -22,7 +22,7 @@ def message_languages() -> list[str]:
     return sorted(_all())
 
 
-def msg(lang: str, key: str, **fields: object) -> str:
+def msg(lang: str, key: str, /, **fields: object) -> str:
     """The sentence ``key`` (dotted for nested keys) in ``lang`` (English if missing), formatted with ``fields``."""
     template = _template(lang, key)
     return template.format(**fields) if fields else template

@@ -158,7 +158,7 @@ def feedback(catalogue: Catalogue, vignette: Vignette, score: TraineeScore, lang
     lines = [
         msg(lang, "score_indicators", agree=agree(score.pairs), total=len(score.pairs)),
         msg(lang, "score_dimensions", agree=agree(score.dimension_pairs), total=len(score.dimension_pairs)),
-        msg(lang, "score_outcome", yours=score.outcome, key=score.key_outcome),
+        msg(lang, "score_outcome", yours=score.outcome, expected=score.key_outcome),
     ]
     for fact in score.missed:
         lines.append(msg(lang, "missed", label=fact_label(key, fact, lang),
