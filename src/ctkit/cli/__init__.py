@@ -36,6 +36,7 @@ COMMAND_MODULES: list[str] = [
     "ctkit.cli.store_commands",
     "ctkit.cli.extract_commands",
     "ctkit.cli.web_commands",
+    "ctkit.cli.link_commands",
 ]
 
 for _name in COMMAND_MODULES:
