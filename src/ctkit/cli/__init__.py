@@ -36,7 +36,6 @@ COMMAND_MODULES: list[str] = [
     "ctkit.cli.store_commands",
     "ctkit.cli.extract_commands",
     "ctkit.cli.web_commands",
-    "ctkit.cli.link_commands",
 ]
 
 for _name in COMMAND_MODULES:
