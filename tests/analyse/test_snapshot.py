@@ -10,8 +10,7 @@ import pytest
 
 import ctkit.analyse
 import ctkit.share.disclosure
-from ctkit.analyse import PseudonymKey, Snapshot, place_roles, profiles, publish
-from ctkit.analyse.publish import place_totals
+from ctkit.analyse import PseudonymKey, Snapshot, place_roles, place_totals, profiles, publish
 from ctkit.errors import NotFoundError
 from ctkit.share.disclosure import DisclosurePolicy
 

@@ -16,10 +16,10 @@ from ctkit.analyse.filters import Filters
 from ctkit.analyse.funnel import funnel, stage_order
 from ctkit.analyse.profiles import profiles
 from ctkit.analyse.pseudonym import PseudonymKey
-from ctkit.analyse.publish import place_totals, publish
+from ctkit.analyse.publish import publish
 from ctkit.analyse.recruitment import recruitment
 from ctkit.analyse.registry import analysis, analysis_names, register_analysis
-from ctkit.analyse.routes import corridors, flows, place_roles, routes
+from ctkit.analyse.routes import corridors, flows, place_roles, place_totals, routes
 from ctkit.analyse.schema import SCHEMA_VERSION, TABLES
 from ctkit.analyse.snapshot import Snapshot
 from ctkit.analyse.synthetic import synthetic_snapshot, synthetic_tables

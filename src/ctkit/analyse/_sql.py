@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from ctkit.analyse.filters import AGE_BANDS, Filters, as_filters
@@ -40,9 +42,32 @@ def grouped_cases(by: str | None) -> str:
     return f"g AS (SELECT c.*, {expr} AS grp FROM filtered c {join})"
 
 
-def run(snap: Snapshot, filters: Filters | None, body: str, params: list | None = None) -> pd.DataFrame:
+@dataclass(frozen=True)
+class Scope:
+    """Which cases (validated filters) and which breakdown one analysis query covers."""
+
+    filters: Filters
+    by: str | None
+
+    @classmethod
+    def of(cls, filters: Filters | None, by: str | None = None) -> Scope:
+        by_parts(by)
+        return cls(as_filters(filters), by)
+
+    def rows(self, table: str, alias: str = "t") -> str:
+        """``table`` rows of the cases in scope, with ``grp``; joins only when a filter or breakdown needs it."""
+        if self.by is not None:
+            return f"(SELECT g.grp, {alias}.* FROM g JOIN {table} {alias} ON {alias}.case_id = g.case_id)"
+        if self.filters.is_empty():
+            return f"(SELECT 'all' AS grp, {alias}.* FROM {table} {alias})"
+        semi = f"SEMI JOIN filtered f ON f.case_id = {alias}.case_id"
+        return f"(SELECT 'all' AS grp, {alias}.* FROM {table} {alias} {semi})"
+
+
+def run(snap: Snapshot, scope: Scope | Filters | None, body: str, params: list | None = None) -> pd.DataFrame:
     """Run ``WITH filtered AS (...), <body>`` on the snapshot (``body`` continues the WITH list)."""
-    cte, cte_params = as_filters(filters).cte()
+    filters = scope.filters if isinstance(scope, Scope) else as_filters(scope)
+    cte, cte_params = filters.cte()
     return snap.query(f"WITH {cte}, {body}", cte_params + list(params or []))
 
 
@@ -95,26 +120,21 @@ def with_shares(union_sql: str, unknown_values: str = "('unknown')") -> str:
     """
 
 
-def multi_response(attribute: str, table: str, column: str = "code") -> str:
-    """SELECT of a recorded multi-response item (present true/false rows) over ``g``: CTDC's denominator rule."""
+def multi_response(scope: Scope, attribute: str, table: str, column: str = "code") -> str:
+    """SELECT of a recorded multi-response item (present true/false rows): CTDC's denominator rule."""
     return f"""
-    SELECT grp, '{attribute}' AS attribute, t.{column} AS value,
-        count(*) FILTER (WHERE t.present) AS count, count(*) AS denominator,
-        count(*) FILTER (WHERE t.present) / count(*) AS share
-    FROM g JOIN {table} t ON t.case_id = g.case_id GROUP BY ALL
+    SELECT grp, '{attribute}' AS attribute, {column} AS value,
+        count(*) FILTER (WHERE present) AS count, count(*) AS denominator,
+        count(*) FILTER (WHERE present) / count(*) AS share
+    FROM {scope.rows(table)} GROUP BY ALL
     """
 
 
-def multi_presence(attribute: str, table: str, column: str) -> str:
-    """SELECT of a multi-valued list (rows only where present): denominator = cases with any value recorded."""
+def multi_presence(scope: Scope, attribute: str, pairs: str) -> str:
+    """SELECT of a multi-valued list from a derived (case_id, value) pairs table: denominator = cases with any
+    value recorded (a case counts once per value, so shares may add up to more than 100%)."""
     return f"""
-    SELECT grp, '{attribute}' AS attribute, value, count,
-        den.n AS denominator, count / den.n AS share
-    FROM (
-        SELECT grp, t.{column} AS value, count(DISTINCT g.case_id) AS count
-        FROM g JOIN {table} t ON t.case_id = g.case_id WHERE t.{column} IS NOT NULL GROUP BY ALL
-    ) v JOIN (
-        SELECT grp AS dgrp, count(DISTINCT g.case_id) AS n
-        FROM g JOIN {table} t ON t.case_id = g.case_id WHERE t.{column} IS NOT NULL GROUP BY ALL
-    ) den ON den.dgrp = v.grp
+    SELECT v.grp, '{attribute}' AS attribute, value, count, den.n AS denominator, count / den.n AS share
+    FROM (SELECT grp, value, count(*) AS count FROM {scope.rows(pairs)} GROUP BY ALL) v
+    JOIN (SELECT grp, count(DISTINCT case_id) AS n FROM {scope.rows(pairs)} GROUP BY ALL) den ON den.grp = v.grp
     """

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ctkit.analyse._sql import finish, run
+from ctkit.analyse._sql import Scope, finish, run
 from ctkit.analyse.filters import Filters
 from ctkit.analyse.snapshot import Snapshot
 from ctkit.vocab import code_list
@@ -26,22 +26,17 @@ def funnel(snap: Snapshot, filters: Filters | None = None) -> pd.DataFrame:
     Example: ``funnel(snap, Filters(years=(2020, 2024)))``
     """
     stages = stage_order()
-    body = """
-    s AS (SELECT st.case_id, st.stage, st.reached_on, list_position(?, st.stage) AS stage_no
-          FROM stages st SEMI JOIN filtered c ON c.case_id = st.case_id),
-    reached AS (SELECT stage_no, count(*) AS count FROM s GROUP BY stage_no),
-    steps AS (
-        SELECT cur.stage_no, date_diff('day', prev.reached_on, cur.reached_on) AS days
-        FROM s cur JOIN s prev ON prev.case_id = cur.case_id AND prev.stage_no = cur.stage_no - 1),
-    timing AS (
-        SELECT stage_no, count(*) AS timed, quantile_cont(days, 0.25) AS days_q1,
+    scope = Scope.of(filters)
+    body = f"""
+    per_stage AS (
+        SELECT stage_no, count(*) AS count, count(days) AS timed, quantile_cont(days, 0.25) AS days_q1,
             quantile_cont(days, 0.5) AS days_median, quantile_cont(days, 0.75) AS days_q3
-        FROM steps GROUP BY stage_no)
-    SELECT n.stage_no, coalesce(r.count, 0) AS count, coalesce(t.timed, 0) AS timed,
-        t.days_q1, t.days_median, t.days_q3
+        FROM {scope.rows("case_stages")} GROUP BY stage_no)
+    SELECT n.stage_no, coalesce(p.count, 0) AS count, coalesce(p.timed, 0) AS timed,
+        p.days_q1, p.days_median, p.days_q3
     FROM (SELECT unnest(range(1, ? + 1)) AS stage_no) n
-    LEFT JOIN reached r USING (stage_no) LEFT JOIN timing t USING (stage_no) ORDER BY n.stage_no"""
-    frame = run(snap, filters, body, [stages, len(stages)])
+    LEFT JOIN per_stage p USING (stage_no) ORDER BY n.stage_no"""
+    frame = run(snap, scope, body, [len(stages)])
     frame.insert(0, "stage", [stages[i - 1] for i in frame["stage_no"]])
     first = frame["count"].iloc[0] if len(frame) else 0
     previous = frame["count"].shift(1)

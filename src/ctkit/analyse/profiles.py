@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ctkit.analyse._sql import finish, grouped_cases, multi_response, run, single_response, with_shares
+from ctkit.analyse._sql import Scope, finish, grouped_cases, multi_response, run, single_response, with_shares
 from ctkit.analyse.filters import Filters
 from ctkit.analyse.snapshot import Snapshot
 
@@ -26,10 +26,11 @@ def profiles(snap: Snapshot, filters: Filters | None = None, by: str | None = No
         single_response("minor", "CASE WHEN is_minor THEN 'minor' WHEN NOT is_minor THEN 'adult' END"),
         single_response("citizenship", "citizenship"),
     ])
+    scope = Scope.of(filters, by)
     body = f"""{grouped_cases(by)}
     {with_shares(singles)}
-    UNION ALL {multi_response("vulnerability", "vulnerabilities")}
+    UNION ALL {multi_response(scope, "vulnerability", "vulnerabilities")}
     """
-    frame = run(snap, filters, body)
+    frame = run(snap, scope, body)
     return finish(frame, by, ["attribute", "value"], order=[*(["grp"] if by else []), "attribute", "value"],
                   denominators={"vulnerability": "recorded", "*": "margin"})

@@ -9,30 +9,18 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ctkit.analyse._sql import run
-from ctkit.analyse.filters import Filters
-from ctkit.analyse.routes import _place
-from ctkit.analyse.snapshot import Snapshot
 from ctkit.share.disclosure import DisclosurePolicy, protected_share
 
 PLACE_COLUMNS = ("origin", "transit", "destination", "place")
 
 
-def place_totals(snap: Snapshot, filters: Filters | None = None, level: str = "country") -> pd.Series:
-    """Cases touching each place in any role (the 'records overall' of the place rule), indexed by place."""
-    body = f"""p AS (SELECT DISTINCT r.case_id, {_place(level)} AS place FROM route_legs r
-                SEMI JOIN filtered c ON c.case_id = r.case_id)
-    SELECT place, count(*) AS n FROM p WHERE place IS NOT NULL GROUP BY place"""
-    frame = run(snap, filters, body)
-    return frame.set_index("place")["n"]
-
-
 def publish(frame: pd.DataFrame, policy: DisclosurePolicy, place_counts: pd.Series | None = None) -> pd.DataFrame:
     """The protected version of an analysis table (made by one of the analysis functions).
 
-    ``place_counts`` (from :func:`place_totals`) is required for tables with place columns. Counts and
-    denominators are nullable integers, missing where suppressed; ``share`` is missing when either is. A
-    ``suppressed`` column flags hidden cells. Raises DisclosureError when a cell combines too many attributes.
+    ``place_counts`` (from :func:`~ctkit.analyse.routes.place_totals`) is required for tables with place
+    columns. Counts and denominators are nullable integers, missing where suppressed; ``share`` is missing
+    when either is. A ``suppressed`` column flags hidden cells. Raises DisclosureError when a cell combines
+    too many attributes.
     """
     dims = list(frame.attrs.get("dims", []))
     policy.check_dims([d for d in dims if d != "attribute"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ctkit.analyse._sql import finish, grouped_cases, multi_presence, run, single_response, with_shares
+from ctkit.analyse._sql import Scope, finish, grouped_cases, multi_presence, run, single_response, with_shares
 from ctkit.analyse.filters import Filters
 from ctkit.analyse.snapshot import Snapshot
 
@@ -18,10 +18,11 @@ def recruitment(snap: Snapshot, filters: Filters | None = None, by: str | None =
 
     Example: ``recruitment(snap, by="sex")``
     """
+    scope = Scope.of(filters, by)
     body = f"""{grouped_cases(by)}
     {with_shares(single_response("relation", "recruiter_relation"))}
-    UNION ALL {multi_presence("method", "recruitment_methods", "method")}
+    UNION ALL {multi_presence(scope, "method", "case_methods")}
     """
-    frame = run(snap, filters, body)
+    frame = run(snap, scope, body)
     return finish(frame, by, ["attribute", "value"], order=[*(["grp"] if by else []), "attribute", "value"],
                   denominators={"relation": "margin", "*": "cell"})

@@ -2,46 +2,41 @@
 
 A case's origin is its first recruitment leg, its transit the first transit leg, its destination the last
 exploitation leg (legs are ordered by ``leg_no``). At ``level="region"`` a place is the ISO 3166-2 region where
-recorded, else the country, so Kaliningrad Oblast (RU-KGD) shows apart from the rest of Russia.
+recorded, else the country, so Kaliningrad Oblast (RU-KGD) shows apart from the rest of Russia. The per-case
+summary comes from the derived ``case_routes`` / ``case_places`` tables (see :mod:`ctkit.analyse.derived`).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from ctkit.analyse._sql import finish, run
+from ctkit.analyse._sql import Scope, finish, run
+from ctkit.analyse.derived import LEVEL_PLACE
 from ctkit.analyse.filters import Filters
 from ctkit.analyse.snapshot import Snapshot
 from ctkit.errors import ValidationError
 
-LEVELS = {"country": "country", "region": "coalesce(region, country)"}
 VIEWS = ("corridors", "flows", "roles")
 
 
-def _place(level: str) -> str:
-    if level not in LEVELS:
-        raise ValidationError(f"level must be one of {', '.join(LEVELS)}; got '{level}'")
-    return LEVELS[level]
+def check_level(level: str) -> str:
+    if level not in LEVEL_PLACE:
+        raise ValidationError(f"level must be one of {', '.join(LEVEL_PLACE)}; got '{level}'")
+    return level
 
 
-def _legs(level: str) -> str:
-    return f"""legs AS (
-        SELECT r.case_id, r.leg_no, r.role, {_place(level)} AS place
-        FROM route_legs r SEMI JOIN filtered c ON c.case_id = r.case_id
-        WHERE {_place(level)} IS NOT NULL),
-    per_case AS (
-        SELECT case_id,
-            arg_min(place, leg_no) FILTER (WHERE role = 'origin') AS origin,
-            arg_min(place, leg_no) FILTER (WHERE role = 'transit') AS transit,
-            arg_max(place, leg_no) FILTER (WHERE role = 'destination') AS destination
-        FROM legs GROUP BY case_id)"""
+def _per_case(scope: Scope, level: str) -> str:
+    check_level(level)
+    return f"""per_case AS (SELECT origin_{level} AS origin, transit_{level} AS transit,
+        destination_{level} AS destination FROM {scope.rows("case_routes")})"""
 
 
 def flows(snap: Snapshot, filters: Filters | None = None, level: str = "country") -> pd.DataFrame:
     """Cases per (origin, transit, destination) path; a missing part is empty. Columns ``..., count``."""
-    body = f"""{_legs(level)}
+    scope = Scope.of(filters)
+    body = f"""{_per_case(scope, level)}
     SELECT origin, transit, destination, count(*) AS count FROM per_case GROUP BY ALL"""
-    frame = run(snap, filters, body)
+    frame = run(snap, scope, body)
     return finish(frame, None, ["origin", "transit", "destination"], order=["origin", "transit", "destination"])
 
 
@@ -52,13 +47,14 @@ def corridors(
 
     The share is of cases whose origin and destination are both known; ``top=None`` keeps every corridor.
     """
+    scope = Scope.of(filters)
     limit = "" if top is None else f"LIMIT {int(top)}"
-    body = f"""{_legs(level)}
+    body = f"""{_per_case(scope, level)}
     SELECT origin, destination, count(*) AS count, sum(count(*)) OVER () AS denominator,
         count(*) / sum(count(*)) OVER () AS share
     FROM per_case WHERE origin IS NOT NULL AND destination IS NOT NULL
     GROUP BY ALL ORDER BY count DESC, origin, destination {limit}"""
-    return finish(run(snap, filters, body), None, ["origin", "destination"], denominators="margin")
+    return finish(run(snap, scope, body), None, ["origin", "destination"], denominators="margin")
 
 
 def place_roles(snap: Snapshot, filters: Filters | None = None, level: str = "country") -> pd.DataFrame:
@@ -67,17 +63,25 @@ def place_roles(snap: Snapshot, filters: Filters | None = None, level: str = "co
     ``count`` is the cases in which the place plays the role, ``denominator`` the cases touching the place in any
     role; a place may play several roles in one case, so its shares can add up to more than 100%.
     """
-    body = f"""{_legs(level)},
-    roles AS (SELECT DISTINCT case_id, place, role FROM legs),
-    totals AS (SELECT place, count(DISTINCT case_id) AS n FROM legs GROUP BY place)
-    SELECT r.place, r.role, count(*) AS count, t.n AS denominator, count(*) / t.n AS share
-    FROM roles r JOIN totals t ON t.place = r.place GROUP BY r.place, r.role, t.n"""
-    frame = run(snap, filters, body)
+    scope = Scope.of(filters)
+    body = f"""p AS (SELECT case_id, place, role FROM {scope.rows("case_places")} WHERE level = ?),
+    totals AS (SELECT place, count(DISTINCT case_id) AS n FROM p GROUP BY place)
+    SELECT p.place, p.role, count(*) AS count, t.n AS denominator, count(*) / t.n AS share
+    FROM p JOIN totals t ON t.place = p.place GROUP BY p.place, p.role, t.n"""
+    frame = run(snap, scope, body, [check_level(level)])
     order = {"origin": 0, "transit": 1, "destination": 2}
     frame = frame.assign(_o=frame["role"].map(order)).sort_values(["place", "_o"]).drop(columns="_o")
     frame = finish(frame.reset_index(drop=True), None, ["place", "role"], denominators="cell")
     frame.attrs["partition"] = ["place"]
     return frame
+
+
+def place_totals(snap: Snapshot, filters: Filters | None = None, level: str = "country") -> pd.Series:
+    """Cases touching each place in any role (the 'records overall' of the place rule), indexed by place."""
+    scope = Scope.of(filters)
+    body = f"""p AS (SELECT case_id, place FROM {scope.rows("case_places")} WHERE level = ?)
+    SELECT place, count(DISTINCT case_id) AS n FROM p GROUP BY place"""
+    return run(snap, scope, body, [check_level(level)]).set_index("place")["n"]
 
 
 def routes(

@@ -18,6 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
+from ctkit.analyse.derived import build_derived
 from ctkit.analyse.schema import SCHEMA_VERSION, TABLES, column_names, create_sql
 from ctkit.errors import NotFoundError, ValidationError
 
@@ -51,6 +52,7 @@ class Snapshot:
             if data is not None and len(data):
                 _insert(con, name, data)
         manifest = _manifest(con, source, key_fingerprint)
+        build_derived(con)
         return cls(con, manifest)
 
     @classmethod
@@ -78,6 +80,7 @@ class Snapshot:
             if parquet.exists():
                 con.execute(f"INSERT INTO {name} SELECT {', '.join(column_names(name))} FROM read_parquet(?)",
                             [str(parquet)])
+        build_derived(con)
         return cls(con, manifest)
 
     def write(self, path: Path) -> Path:
@@ -109,9 +112,14 @@ class Snapshot:
         """Run read-only SQL on the snapshot tables and return a DataFrame (one cursor per call: thread-safe)."""
         cursor = self._con.cursor()
         try:
-            return cursor.execute(sql, params or []).df()
+            frame = cursor.execute(sql, params or []).df()
         finally:
             cursor.close()
+        # ENUM-encoded codes come back as pandas categoricals; callers get plain text.
+        for column in frame.columns:
+            if isinstance(frame[column].dtype, pd.CategoricalDtype):
+                frame[column] = frame[column].astype(object).where(frame[column].notna(), None)
+        return frame
 
     def scalar(self, sql: str, params: list | dict | None = None) -> Any:
         cursor = self._con.cursor()

@@ -1,0 +1,82 @@
+"""Derived tables built once when a snapshot is loaded, so dashboard queries are plain scans, not joins.
+
+They are computed from the snapshot tables (never stored in the snapshot files): each case's route summary, the
+distinct (case, place, role) triples at country and region level, and the days between consecutive funnel stages.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from ctkit.analyse.schema import TABLES
+from ctkit.vocab import code_list
+
+LEVEL_PLACE = {
+    "country": "CAST(country AS VARCHAR)",
+    "region": "coalesce(CAST(region AS VARCHAR), CAST(country AS VARCHAR))",
+}
+
+
+def _route_summary() -> str:
+    parts = []
+    for level, place in LEVEL_PLACE.items():
+        known = f"{place} IS NOT NULL"
+        parts += [
+            f"arg_min({place}, leg_no) FILTER (WHERE role = 'origin' AND {known}) AS origin_{level}",
+            f"arg_min({place}, leg_no) FILTER (WHERE role = 'transit' AND {known}) AS transit_{level}",
+            f"arg_max({place}, leg_no) FILTER (WHERE role = 'destination' AND {known}) AS destination_{level}",
+        ]
+    return f"CREATE TABLE case_routes AS SELECT case_id, {', '.join(parts)} FROM route_legs GROUP BY case_id"
+
+
+def _case_places() -> str:
+    selects = [
+        f"SELECT DISTINCT case_id, '{level}' AS level, {place} AS place, role FROM route_legs WHERE {place} IS NOT NULL"
+        for level, place in LEVEL_PLACE.items()
+    ]
+    return f"CREATE TABLE case_places AS {' UNION ALL '.join(selects)}"
+
+
+# First date per (case, stage), numbered in funnel order, and the days since the previous stage where both exist.
+CASE_STAGES = """
+CREATE TABLE case_stages AS
+WITH s AS (SELECT case_id, list_position(?, stage) AS stage_no, min(reached_on) AS reached_on
+           FROM stages GROUP BY ALL)
+SELECT cur.case_id, cur.stage_no, cur.reached_on, date_diff('day', prev.reached_on, cur.reached_on) AS days
+FROM s cur LEFT JOIN s prev ON prev.case_id = cur.case_id AND prev.stage_no = cur.stage_no - 1
+"""
+# Distinct (case, value) pairs of the multi-valued lists, so counting cases needs no DISTINCT at query time.
+DISTINCT_PAIRS = {
+    "case_forms": "SELECT DISTINCT case_id, form AS value FROM exploitations WHERE form IS NOT NULL",
+    "case_sectors": "SELECT DISTINCT case_id, sector AS value FROM exploitations WHERE sector IS NOT NULL",
+    "case_methods": "SELECT DISTINCT case_id, method AS value FROM recruitment_methods WHERE method IS NOT NULL",
+}
+DERIVED = ("case_routes", "case_places", "case_stages", *DISTINCT_PAIRS)
+
+
+def encode_codes(con: duckdb.DuckDBPyConnection) -> None:
+    """Turn every VARCHAR code column into an ENUM of its own values: grouping on small integers is 2-4x faster.
+
+    Values are kept as they are (no code is dropped or renamed); results convert back to text.
+    """
+    for table, columns in TABLES.items():
+        for column, kind in columns:
+            if kind != "VARCHAR" or not con.execute(f"SELECT count({column}) FROM {table}").fetchone()[0]:
+                continue
+            type_name = f"enum_{table}_{column}"
+            con.execute(f"DROP TYPE IF EXISTS {type_name}")
+            con.execute(f"CREATE TYPE {type_name} AS ENUM "
+                        f"(SELECT DISTINCT {column} FROM {table} WHERE {column} IS NOT NULL ORDER BY 1)")
+            con.execute(f"ALTER TABLE {table} ALTER {column} TYPE {type_name}")
+
+
+def build_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """Encode code columns and create (or re-create) the derived tables on a connection holding the snapshot."""
+    encode_codes(con)
+    for table in DERIVED:
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+    con.execute(_route_summary())
+    con.execute(_case_places())
+    con.execute(CASE_STAGES, [list(code_list("lifecycle_stage"))])
+    for table, select in DISTINCT_PAIRS.items():
+        con.execute(f"CREATE TABLE {table} AS {select}")
