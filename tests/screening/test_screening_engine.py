@@ -99,7 +99,18 @@ def test_to_record_is_json_and_maps_means_of_control():
     assert record["answers"]["co_debt_bondage@destination"] == "yes"
     assert record["means_of_control"] == ["DebtBondage", "ExcessiveWorkingHours", "FalsePromises", "TakesEarnings",
                                           "WithholdsDocuments"]
-    assert record["exploitation"] == ["labour"]
+    assert record["exploitation"] == ["forced_labour"]
+
+
+def test_to_model_builds_the_store_record():
+    from datetime import date
+
+    from ctkit.model import ScreeningResult as ScreeningRecord
+
+    model = screen(VICTIM, age=34, exploitation="both").to_model(date(2026, 11, 28))
+    assert isinstance(model, ScreeningRecord)
+    assert model.outcome == "refer" and model.catalogue_status == "draft"
+    assert model.exploitation == ["forced_labour", "sexual"] and "WithholdsDocuments" in model.means_of_control
 
 
 def test_confinement_maps_to_restricts_movement():

@@ -146,3 +146,14 @@ def test_children_need_no_means_when_the_child_rule_says_so(age, kind, data):
     redrawn = dict(zip(facts, data.draw(values), strict=True))
     other = {f: (v if f in used else redrawn[f]) for f, v in base.items()}
     assert _run((age, kind), base).outcome == _run((age, kind), other).outcome
+
+
+@settings(max_examples=40, deadline=None)
+@given(screenings(), st.sampled_from(CAT.languages))
+def test_every_result_explains_itself_in_every_language(case, lang):
+    from ctkit.identify.screening import result_document
+
+    result = _run(*case)
+    doc = result_document(result, lang)
+    assert doc["outcome"] == result.outcome and doc["disclaimer"] and doc["catalogue"]["warning"]
+    assert len(doc["explanation"]["lines"]) >= 3

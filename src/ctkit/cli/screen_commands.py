@@ -64,6 +64,7 @@ def _interactive_screening(console: Console, cat: Any, lang: str) -> Any:
     from ctkit.identify import screening as sc
     from ctkit.identify.screening.messages import msg
 
+    console.print(msg(lang, "opening"), highlight=False)
     raw_age = Prompt.ask(msg(lang, "prompt_age"), default="", show_default=False, console=console).strip()
     if raw_age and not raw_age.isdigit():
         raise ValidationError("age: must be a whole number, or empty if not known")

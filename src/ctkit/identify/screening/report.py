@@ -30,8 +30,8 @@ def result_document(result: ScreeningResult, lang: str = "en", next_limit: int =
         "explanation": {"lines": explain(result, lang), "by_set": explanation_data(result)},
         "next_questions": [{"key": q.key, "phase": q.phase, "question": q.text, "label": q.label} for q in nxt],
         "means_of_control": record["means_of_control"],
-        "exploitation": record["exploitation"],
-        "populations": record["populations"],
+        "exploitation": list(result.exploitation),
+        "populations": list(result.populations),
         "answers": record["answers"],
         "catalogue": {
             "id": cat.id, "version": cat.version, "status": cat.status,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 
 from ctkit.identify.screening.catalogue import Catalogue
@@ -77,15 +78,20 @@ class ScreeningResult:
         wanted = {f for s in self.sets.values() for f in s.open_facts}
         return [f for f in self.catalogue.fact_order if f in wanted]
 
+    def exploitation_forms(self) -> list[str]:
+        """The ctkit exploitation-form codes (``forced_labour``, ``sexual``) of the kinds screened, via the
+        catalogue's ``exploitation_form`` mapping (the kind itself where the catalogue gives none)."""
+        kinds = self.catalogue.exploitation_kinds
+        return [kinds[k].get("exploitation_form", k) for k in self.exploitation]
+
     def to_record(self) -> dict[str, Any]:
-        """JSON-serialisable record for saving as a ScreeningResult (on a case, or anonymous).
+        """JSON-serialisable record, saved by the store as a ScreeningResult (on a case, or anonymous).
 
         Keys: catalogue_id, catalogue_version, catalogue_status, outcome, sets (set id -> outcome), dimensions
-        (set id -> dimension id -> status), answers (fact -> yes/no/unknown, explicit answers only),
-        means_of_control (HTCDS codes), exploitation (kinds screened), exploitation_htcds, populations, age,
-        legal_status_note.
+        (set id -> dimension id -> status), answers (fact -> yes/no/unknown, explicit answers only, keyed
+        ``concept@phase``), means_of_control (HTCDS MethodsOfControl codes implied by yes answers), exploitation
+        (ctkit exploitation-form codes of the kinds screened).
         """
-        kinds = self.catalogue.exploitation_kinds
         return {
             **self.catalogue_ref,
             "outcome": self.outcome,
@@ -93,9 +99,12 @@ class ScreeningResult:
             "dimensions": {sid: {d: r.status for d, r in s.dimensions.items()} for sid, s in self.sets.items()},
             "answers": dict(sorted(self.answers.items())),
             "means_of_control": self.means_of_control(),
-            "exploitation": list(self.exploitation),
-            "exploitation_htcds": [kinds[k].get("htcds_type_of_exploitation", "Other") for k in self.exploitation],
-            "populations": list(self.populations),
-            "age": self.age,
-            "legal_status_note": "referral recommendation, not a legal finding",
+            "exploitation": self.exploitation_forms(),
         }
+
+    def to_model(self, screened_on: date) -> Any:
+        """The record as a ``ctkit.model.ScreeningResult`` (fields the model does not declare are left out)."""
+        from ctkit.model import ScreeningResult as ScreeningRecord
+
+        fields = ScreeningRecord.model_fields
+        return ScreeningRecord(screened_on=screened_on, **{k: v for k, v in self.to_record().items() if k in fields})
