@@ -41,9 +41,11 @@ def test_init_demo_data_rotate(tmp_path: Path):
     assert "new key file" not in invoke("init", "--data-dir", data_dir).output
     result = invoke("demo-data", "--data-dir", data_dir, "--cases", "40", "--seed", "3", "--batch", "15")
     assert result.exit_code == 0 and "added 40 synthetic cases" in result.output
+    result = invoke("demo-data", "--data-dir", data_dir, "--cases", "60", "--seed", "4", "--fast")
+    assert result.exit_code == 0 and "added 60 synthetic cases" in result.output
     result = invoke("keys", "rotate", "--data-dir", data_dir)
-    assert result.exit_code == 0 and "40 persons re-encrypted" in result.output
-    assert json.loads(invoke("stats", "--data-dir", data_dir, "--json").stdout)["cases"] == 40
+    assert result.exit_code == 0 and "100 persons re-encrypted" in result.output
+    assert json.loads(invoke("stats", "--data-dir", data_dir, "--json").stdout)["cases"] == 100
     assert "Cases by form of exploitation" in invoke("stats", "--data-dir", data_dir).output
 
 

@@ -56,21 +56,25 @@ def demo_data(
     cases: int = typer.Option(DEMO_CASES, "--cases", min=1, help="Number of synthetic cases to add."),
     seed: int = typer.Option(1, "--seed", help="Random seed; the same seed gives the same cases."),
     batch: int = typer.Option(2000, "--batch", min=1, help="Cases generated and written per batch."),
+    fast: bool = typer.Option(False, "--fast", help="Columnar generator for benchmark volumes (millions of "
+                              "cases): thinner cases (no transit legs, services, consents or proceedings)."),
 ) -> None:
     """Add synthetic demo cases (Kaliningrad patterns, Faker names: never a real person), all or nothing.
 
     Example: ctkit demo-data --cases 5000 --seed 7
     """
-    load_demo_cases(_settings(data_dir), cases, seed, batch)
+    load_demo_cases(_settings(data_dir), cases, seed, batch, fast=fast)
 
 
-def load_demo_cases(settings, cases: int, seed: int, batch: int = 2000) -> None:
+def load_demo_cases(settings, cases: int, seed: int, batch: int = 2000, *, fast: bool = False) -> None:
     from ctkit.demo import load_demo
+    from ctkit.demo.loader import load_columnar
     from ctkit.store import open_store
 
+    load = load_columnar if fast else load_demo
     with open_store(settings) as store, progress_bar("synthetic cases", cases) as bar:
-        stats = load_demo(store, cases, seed, batch=batch, progress=lambda done: bar.update(bar.task_ids[0],
-                                                                                             completed=done))
+        stats = load(store, cases, seed, batch=max(batch, 20_000) if fast else batch,
+                     progress=lambda done: bar.update(bar.task_ids[0], completed=done))
     typer.echo(f"added {stats.observed} synthetic cases (seed {seed}; {stats.population} people drawn, "
                f"{stats.population - stats.observed} seen by no agency)")
 

@@ -48,3 +48,22 @@ def load_demo(store: Store, cases: int, seed: int = 1, *, batch: int = 2000,
                 progress(writer.count)
         writer.finish()
     return generator.stats
+
+
+def load_columnar(store: Store, cases: int, seed: int = 1, *, batch: int = 50_000,
+                  progress: Progress | None = None) -> GeneratorStats:
+    """Benchmark-volume load: thinner synthetic cases (see :mod:`ctkit.demo.columnar`), column batches written
+    through the driver (COPY on PostgreSQL), all in one transaction. Returns people drawn and stored.
+    """
+    from ctkit.demo.columnar import ColumnarGenerator
+    from ctkit.store.fastload import insert_columns
+
+    generator = ColumnarGenerator(seed)
+    done = 0
+    with store.engine.begin() as conn:
+        for columns in generator.batches(cases, store.cipher, batch):
+            insert_columns(conn, columns)
+            done += len(columns["cases"]["id"])
+            if progress:
+                progress(done)
+    return GeneratorStats(population=generator.population, observed=generator.observed)
