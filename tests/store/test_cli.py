@@ -10,6 +10,8 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from ctkit.cli import app
+from ctkit.settings import load_settings
+from ctkit.store import is_initialised
 
 runner = CliRunner()
 
@@ -21,11 +23,13 @@ def invoke(*args: str):
 
 def test_make_demo_path_on_a_fresh_directory(tmp_path: Path):
     data_dir = tmp_path / "ctkit-data"
+    assert not is_initialised(load_settings(data_dir, environ={}))
     result = invoke("demo", "--data-dir", str(data_dir), "--cases", "150")
     assert result.exit_code == 0, result.output
     assert "ctkit store" in result.output and "Next:" in result.output
     assert stat.S_IMODE(os.stat(data_dir / "keys.json").st_mode) == 0o600
     assert stat.S_IMODE(os.stat(data_dir).st_mode) == 0o700
+    assert is_initialised(load_settings(data_dir, environ={}))
     counts = json.loads(invoke("stats", "--data-dir", str(data_dir), "--json").stdout)
     assert counts["cases"] == 150 and counts["persons"] == 150 and counts["organisations"] == 6
     # A second run keeps the store as it is (no second load, same key file).

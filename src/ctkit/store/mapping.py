@@ -58,6 +58,12 @@ _VUL_COLUMNS = tuple((code, t.vul_column(code)) for code in t.VULNERABILITIES)
 _MOC_COLUMNS = tuple((code, t.moc_column(code)) for code in t.MEANS_OF_CONTROL)
 
 
+def _put_flags(row: Row, flags: dict, columns: tuple[tuple[str, str], ...]) -> None:
+    for code, column in columns:
+        value = flags.get(code)
+        row[column] = None if value is None else _FLAG_TEXT[value]
+
+
 def person_row(person: Person, cipher: FieldCipher) -> Row:
     """The ``persons`` row of ``person`` (personal data encrypted with the cipher's active key)."""
     blob, key_id = cipher.encrypt(person.id, person.personal)
@@ -73,10 +79,7 @@ def person_row(person: Person, cipher: FieldCipher) -> Row:
         "personal_ciphertext": blob,
         "key_id": key_id,
     }
-    flags = person.vulnerabilities
-    for code, column in _VUL_COLUMNS:
-        value = flags.get(code)
-        row[column] = None if value is None else _FLAG_TEXT[value]
+    _put_flags(row, person.vulnerabilities, _VUL_COLUMNS)
     return row
 
 
@@ -95,10 +98,7 @@ def case_row(case: Case, version: int = 1) -> Row:
         "source": case.source,
         "version": version,
     }
-    flags = case.means_of_control
-    for code, column in _MOC_COLUMNS:
-        value = flags.get(code)
-        row[column] = None if value is None else _FLAG_TEXT[value]
+    _put_flags(row, case.means_of_control, _MOC_COLUMNS)
     return row
 
 
