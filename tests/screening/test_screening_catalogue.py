@@ -93,11 +93,15 @@ def _mutations():
         raw["rules"]["victim_child"]["variants"]["act_plus_exploitation"]["all_of"][0] = {"fact": "nothing"}
     def missing_status(raw):
         del raw["status"]
+    def set_lacks_rule_dimension(raw):
+        dims = _set(raw, "adult_sexual")["dimensions"]
+        dims[:] = [d for d in dims if d["dimension"] != "abuse_of_vulnerability_at_destination"]
     return [
         (dup_indicator, "AL.DR.dec_job_nature"), (unknown_dimension, "coercion_on_mars"),
         (missing_russian, "concept dec_pay question"), (rule_unknown_dimension, "exploitative_condition"),
         (unknown_strength, "very_strong"), (bad_clause, "min_huge"), (counts_mismatch, "deceptive_recruitment"),
         (unknown_concept, "dec_unknown"), (unknown_fact, "nothing"), (missing_status, "status"),
+        (set_lacks_rule_dimension, "set adult_sexual: rule victim_adult uses dimension abuse_of_vulnerability"),
     ]
 
 

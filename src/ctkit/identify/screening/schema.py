@@ -152,10 +152,31 @@ def _check_sets(raw: dict[str, Any]) -> str | None:
             return f"set {s['id']}: unknown exploitation kind '{s['exploitation']}'"
         if s["rule"] not in raw["rules"] or s["rule"] == "dimension_positive":
             return f"set {s['id']}: unknown rule '{s['rule']}'"
-        problem = _check_set_dimensions(s, dims, raw)
+        problem = _check_set_dimensions(s, dims, raw) or _check_rule_dimensions_in_set(s, raw)
         if problem:
             return problem
     return None
+
+
+def _check_rule_dimensions_in_set(s: dict[str, Any], raw: dict[str, Any]) -> str | None:
+    # A rule naming a dimension the set lacks would silently count it absent.
+    rule = raw["rules"][s["rule"]]
+    own = {d["dimension"] for d in s["dimensions"]}
+    for variant, body in _rule_bodies(rule):
+        missing = sorted(_node_dimensions({"all_of": body.get("all_of") or []}) - own)
+        if missing:
+            return f"set {s['id']}: rule {s['rule']}{variant} uses dimension {missing[0]}, which the set lacks"
+    return None
+
+
+def _node_dimensions(node: Any) -> set[str]:
+    if isinstance(node, str):
+        return {node}
+    if isinstance(node, dict) and len(node) == 1:
+        (key, value), = node.items()
+        if key in ("all_of", "any_of") and isinstance(value, list):
+            return set().union(*(_node_dimensions(c) for c in value)) if value else set()
+    return set()
 
 
 def _check_set_dimensions(s: dict[str, Any], dims: set[str], raw: dict[str, Any]) -> str | None:
