@@ -62,10 +62,6 @@ def import_ctdc(
         run(None)
     else:
         with engine.begin() as conn:
-            loader = FastLoader(conn)
-            try:
-                run(loader)
-            finally:
-                loader.close()
+            run(FastLoader(conn))
     report.seconds = time.perf_counter() - started
     return report

@@ -28,9 +28,9 @@ class RowSet:
             return value
         return repeat(value, self.n)
 
-    def tuples(self, names: list[str]):
-        """The rows as tuples in the order of ``names`` (for ``executemany`` or COPY)."""
-        return zip(*(self.column(name) for name in names), strict=False)
+    def as_columns(self) -> dict[str, list]:
+        """Every named column as a Python list of length ``n`` (the store's ``insert_columns`` batch shape)."""
+        return {name: list(self.column(name)) for name in self.columns}
 
 
 def group_positions(rows: np.ndarray) -> np.ndarray:
