@@ -71,41 +71,67 @@ def _set(raw: dict[str, Any], set_id: str) -> dict[str, Any]:
     return next(s for s in raw["sets"] if s["id"] == set_id)
 
 
-def _mutations():
-    def dup_indicator(raw):
-        inds = _set(raw, "adult_labour")["dimensions"][0]["indicators"]
-        inds.append(dict(inds[0]))
-    def unknown_dimension(raw):
-        _set(raw, "adult_sexual")["dimensions"][1]["dimension"] = "coercion_on_mars"
-    def missing_russian(raw):
-        del raw["concepts"]["dec_pay"]["question"]["ru"]
-    def rule_unknown_dimension(raw):
-        raw["rules"]["victim_adult"]["all_of"][1]["any_of"].append("exploitative_condition")
-    def unknown_strength(raw):
-        _set(raw, "child_labour")["dimensions"][3]["indicators"][0]["strength"] = "very_strong"
-    def bad_clause(raw):
-        raw["rules"]["dimension_positive"]["positive_if_any_of"].append({"min_huge": 1})
-    def counts_mismatch(raw):
-        _set(raw, "adult_labour")["dimensions"][0]["counts"]["strong"] = 5
-    def unknown_concept(raw):
-        _set(raw, "adult_labour")["dimensions"][0]["indicators"][0]["concept"] = "dec_unknown"
-    def unknown_fact(raw):
-        raw["rules"]["victim_child"]["variants"]["act_plus_exploitation"]["all_of"][0] = {"fact": "nothing"}
-    def missing_status(raw):
-        del raw["status"]
-    def set_lacks_rule_dimension(raw):
-        dims = _set(raw, "adult_sexual")["dimensions"]
-        dims[:] = [d for d in dims if d["dimension"] != "abuse_of_vulnerability_at_destination"]
-    return [
-        (dup_indicator, "AL.DR.dec_job_nature"), (unknown_dimension, "coercion_on_mars"),
-        (missing_russian, "concept dec_pay question"), (rule_unknown_dimension, "exploitative_condition"),
-        (unknown_strength, "very_strong"), (bad_clause, "min_huge"), (counts_mismatch, "deceptive_recruitment"),
-        (unknown_concept, "dec_unknown"), (unknown_fact, "nothing"), (missing_status, "status"),
-        (set_lacks_rule_dimension, "set adult_sexual: rule victim_adult uses dimension abuse_of_vulnerability"),
-    ]
+def dup_indicator(raw):
+    inds = _set(raw, "adult_labour")["dimensions"][0]["indicators"]
+    inds.append(dict(inds[0]))
 
 
-@pytest.mark.parametrize(("mutate", "named"), _mutations(), ids=lambda x: getattr(x, "__name__", str(x)))
+def unknown_dimension(raw):
+    _set(raw, "adult_sexual")["dimensions"][1]["dimension"] = "coercion_on_mars"
+
+
+def missing_russian(raw):
+    del raw["concepts"]["dec_pay"]["question"]["ru"]
+
+
+def rule_unknown_dimension(raw):
+    raw["rules"]["victim_adult"]["all_of"][1]["any_of"].append("exploitative_condition")
+
+
+def unknown_strength(raw):
+    _set(raw, "child_labour")["dimensions"][3]["indicators"][0]["strength"] = "very_strong"
+
+
+def bad_clause(raw):
+    raw["rules"]["dimension_positive"]["positive_if_any_of"].append({"min_huge": 1})
+
+
+def counts_mismatch(raw):
+    _set(raw, "adult_labour")["dimensions"][0]["counts"]["strong"] = 5
+
+
+def unknown_concept(raw):
+    _set(raw, "adult_labour")["dimensions"][0]["indicators"][0]["concept"] = "dec_unknown"
+
+
+def unknown_fact(raw):
+    raw["rules"]["victim_child"]["variants"]["act_plus_exploitation"]["all_of"][0] = {"fact": "nothing"}
+
+
+def missing_status(raw):
+    del raw["status"]
+
+
+def phase_question_without_russian(raw):
+    del raw["concepts"]["co_debt_bondage"]["question_by_phase"]["recruitment"]["ru"]
+
+
+def set_lacks_rule_dimension(raw):
+    dims = _set(raw, "adult_sexual")["dimensions"]
+    dims[:] = [d for d in dims if d["dimension"] != "abuse_of_vulnerability_at_destination"]
+
+
+MUTATIONS = [
+    (dup_indicator, "AL.DR.dec_job_nature"), (unknown_dimension, "coercion_on_mars"),
+    (missing_russian, "concept dec_pay question"), (rule_unknown_dimension, "exploitative_condition"),
+    (unknown_strength, "very_strong"), (bad_clause, "min_huge"), (counts_mismatch, "deceptive_recruitment"),
+    (unknown_concept, "dec_unknown"), (unknown_fact, "nothing"), (missing_status, "status"),
+    (phase_question_without_russian, "concept co_debt_bondage question for recruitment"),
+    (set_lacks_rule_dimension, "set adult_sexual: rule victim_adult uses dimension abuse_of_vulnerability"),
+]
+
+
+@pytest.mark.parametrize(("mutate", "named"), MUTATIONS, ids=lambda x: getattr(x, "__name__", str(x)))
 def test_invalid_catalogue_is_refused_naming_the_item(raw, mutate, named):
     mutate(raw)
     with pytest.raises(ValidationError) as info:
@@ -161,3 +187,13 @@ def test_registry_deferred_loader_must_match_its_id(raw):
         unregister_catalogue("other-id")
     with pytest.raises(ValidationError, match="catalogue_id"):
         register_catalogue(lambda: catalogue_from_data(raw))
+
+
+def test_phase_wording_where_the_general_question_does_not_fit(cat):
+    from ctkit.identify.screening import question
+
+    at_recruitment = question(cat, "co_documents_taken@recruitment", "en")
+    at_work = question(cat, "co_documents_taken@destination", "en")
+    assert at_recruitment.text != at_work.text and "journey" in at_recruitment.text
+    general = cat.concepts["co_violence_person"].question["ru"]
+    assert question(cat, "co_violence_person@recruitment", "ru").text == general

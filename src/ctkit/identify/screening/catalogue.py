@@ -117,6 +117,11 @@ class Concept:
     htcds_methods_of_control: tuple[str, ...]
     phases: tuple[str, ...]
     is_case_fact: bool = False
+    phase_questions: dict[str, Texts] = field(default_factory=dict, compare=False)
+    """Wording for one phase where the general question does not fit it (e.g. past tense at recruitment)."""
+
+    def question_for(self, phase: str) -> Texts:
+        return self.phase_questions.get(phase, self.question)
 
 
 @dataclass(frozen=True)
@@ -241,7 +246,8 @@ def _build_concepts(raw: dict[str, Any], sets: dict[str, ScreeningSet]) -> dict[
     out: dict[str, Concept] = {}
     for cid, c in raw["concepts"].items():
         out[cid] = Concept(cid, c["label"], c["question"], c["explanation"],
-                           tuple(c.get("htcds_methods_of_control", [])), tuple(sorted(phases.get(cid, ()))))
+                           tuple(c.get("htcds_methods_of_control", [])), tuple(sorted(phases.get(cid, ()))),
+                           phase_questions=dict(c.get("question_by_phase", {})))
     for fid, f in raw.get("facts", {}).items():
         out[fid] = Concept(fid, f["label"], f["question"], f["explanation"],
                            tuple(f.get("htcds_methods_of_control", [])), (f["phase"],), is_case_fact=True)

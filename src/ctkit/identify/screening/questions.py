@@ -39,7 +39,7 @@ def question(catalogue: Catalogue, fact: str, lang: str) -> Question:
     if concept is None:
         raise ValidationError(f"question '{fact}': unknown indicator id in catalogue {catalogue.id}")
     phase = phase or concept.phases[0]
-    return Question(fact, concept_id, phase, text(concept.question, lang),
+    return Question(fact, concept_id, phase, text(concept.question_for(phase), lang),
                     text(catalogue.phase_intros[phase], lang), text(concept.label, lang),
                     text(concept.explanation, lang), concept.is_case_fact)
 

@@ -31,7 +31,8 @@ _SET = {
     },
 }
 _QUESTION = {"type": "object", "required": ["label", "question", "explanation"],
-             "properties": {"label": _TEXTS, "question": _TEXTS, "explanation": _TEXTS}}
+             "properties": {"label": _TEXTS, "question": _TEXTS, "explanation": _TEXTS,
+                            "question_by_phase": {"type": "object", "additionalProperties": _TEXTS}}}
 SCHEMA: dict[str, Any] = {
     "type": "object",
     "required": ["id", "version", "status", "status_note", "title", "languages", "strength_levels",
@@ -92,6 +93,7 @@ def _check_texts(raw: dict[str, Any]) -> str | None:
     for kind, table in (("concept", raw["concepts"]), ("fact", raw.get("facts", {}))):
         for cid, c in table.items():
             items += [(f"{kind} {cid} {part}", c[part]) for part in ("label", "question", "explanation")]
+            items += [(f"{kind} {cid} question for {p}", t) for p, t in c.get("question_by_phase", {}).items()]
     for name, rule in raw["rules"].items():
         for variant, body in _rule_bodies(rule):
             if "description" in body:
@@ -111,6 +113,10 @@ def _check_dimensions(raw: dict[str, Any]) -> str | None:
     for d in raw["dimensions"]:
         if d["phase"] not in raw["phases"]:
             return f"dimension {d['id']}: unknown phase '{d['phase']}'"
+    for cid, c in raw["concepts"].items():
+        for phase in c.get("question_by_phase", {}):
+            if phase not in raw["phases"]:
+                return f"concept {cid}: question for unknown phase '{phase}'"
     for fid, f in raw.get("facts", {}).items():
         if f["phase"] not in raw["phases"]:
             return f"fact {fid}: unknown phase '{f['phase']}'"
