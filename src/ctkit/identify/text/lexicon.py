@@ -1,0 +1,99 @@
+"""The label vocabulary and cue lexicons of one language, compiled once from ``data/labels.yaml`` and ``cues.yaml``.
+
+Categories scan a sentence with one pattern set; a negation or hedge in the same clause drops the match.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from ctkit.identify.text.patterns import PatternSet, compile_pattern
+from ctkit.identify.text.tokens import Sentence, Token
+
+__all__ = ["Lexicon", "load_lexicon", "label_vocabulary", "CATEGORIES", "Hit"]
+
+CATEGORIES = ("exploitation", "sectors", "means", "vulnerabilities", "recruitment")
+
+
+def _data(name: str) -> dict:
+    return yaml.safe_load(resources.files("ctkit.identify.text").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def label_vocabulary() -> dict[str, tuple[str, ...]]:
+    """The public output vocabulary: category -> labels, in the order of ``data/labels.yaml``."""
+    labels = _data("labels.yaml")
+    return {category: tuple(labels[category]) for category in CATEGORIES}
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    category: str
+    label: str
+    first: int
+    last: int
+
+
+def _set(patterns: list, lang: str, label: str = "") -> PatternSet:
+    return PatternSet([compile_pattern(p, lang, label or str(p)) for p in patterns])
+
+
+class Lexicon:
+    """Compiled lexicons of one language ("en" or "ru")."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+        labels, cues = _data("labels.yaml"), _data("cues.yaml")
+        compiled = []
+        for category in CATEGORIES:
+            for label, by_lang in labels[category].items():
+                compiled += [compile_pattern(p, lang, f"{category}/{label}") for p in by_lang.get(lang, [])]
+        self.labels = PatternSet(compiled)
+        roles = cues["roles"][lang]
+        self.role_cues = {name: _set(values, lang) for name, values in roles.items() if name != "skip"}
+        self.skip = frozenset(w.lower() for w in roles["skip"])
+        self.persons = _set(cues["persons"][lang], lang)
+        self.victim = {name: _set(by_lang[lang], lang) for name, by_lang in cues["victims"].items()}
+        negation = cues["negation"]
+        self.strong_negation = _set(negation["strong"][lang], lang)
+        self.weak_negation = _set(negation["weak"][lang], lang)
+        self.clause_breaks = _set(negation["clause_breaks"][lang], lang)
+
+    def clause_of(self, tokens: list[Token], sentence: Sentence, index: int) -> tuple[int, int]:
+        """Token range of the clause holding token ``index`` (split at "but", "однако", ";")."""
+        start, end = sentence.first, sentence.last
+        for _pattern, first, _stop in self.clause_breaks.find(tokens, sentence.first, sentence.last):
+            if first <= index:
+                start = max(start, first + 1)
+            else:
+                end = min(end, first)
+        return start, end
+
+    def negated(self, tokens: list[Token], sentence: Sentence, first: int, last: int) -> bool:
+        """True when a negation or hedge governs tokens[first:last] (a cue inside the match does not count)."""
+        c_start, c_end = self.clause_of(tokens, sentence, first)
+        for _p, s, e in self.strong_negation.find(tokens, c_start, c_end):
+            if e <= first or s >= last:
+                return True
+        weak = self.weak_negation.find(tokens, max(c_start, first - 4), first)
+        return any(e <= first for _p, _s, e in weak)
+
+    def category_hits(self, tokens: list[Token], sentence: Sentence) -> list[Hit]:
+        """Label matches in one sentence, negated and hedged ones removed."""
+        hits = []
+        for pattern, first, last in self.labels.find(tokens, sentence.first, sentence.last):
+            if self.negated(tokens, sentence, first, last):
+                continue
+            category, label = pattern.label.split("/", 1)
+            hits.append(Hit(category, label, first, last))
+        return hits
+
+
+@lru_cache(maxsize=2)
+def load_lexicon(lang: str) -> Lexicon:
+    """The compiled lexicon of ``lang``, built once per process."""
+    return Lexicon(lang)

@@ -1,0 +1,109 @@
+"""The extraction pipeline: language, tokens, categories, places and roles, victims; one JSON-ready dict.
+
+Deterministic and explainable: every fact carries the sentence it came from and its character span. A
+``Suggester`` (for a model-backed step later) may add flagged suggestions; none is used by default.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from ctkit.identify.text.gazetteer import load_gazetteer
+from ctkit.identify.text.inputs import DEFAULT_MAX_CHARS, check_text
+from ctkit.identify.text.language import SUPPORTED, detect_language
+from ctkit.identify.text.lexicon import CATEGORIES, Hit, load_lexicon
+from ctkit.identify.text.places import Mention, find_mentions
+from ctkit.identify.text.roles import assign_roles
+from ctkit.identify.text.tokens import Sentence, tokenize
+from ctkit.identify.text.victims import victim_profile
+
+__all__ = ["extract", "empty_result", "Suggester", "ROLE_ORDER"]
+
+ROLE_ORDER = ("origin", "transit", "destination", "other")
+
+
+class Suggester(Protocol):
+    """A model-backed step that proposes extra labels; its output is kept apart, under ``suggestions``."""
+
+    def suggest(self, text: str, lang: str, result: dict) -> list[dict]: ...
+
+
+def empty_result(doc_id: str | None, lang: str | None) -> dict:
+    """The output object with no facts (used for unsupported languages)."""
+    result: dict = {"id": doc_id, "lang": lang, "places": []}
+    for category in CATEGORIES[:3]:
+        result[category] = []
+    result["victims"] = {"sex": [], "minors": None, "nationalities": [], "count_text": None, "vulnerabilities": []}
+    result["recruitment"] = []
+    result["unresolved_places"] = []
+    return result
+
+
+def _evidence(text: str, sentence: Sentence) -> dict:
+    start, end = sentence.start, sentence.end
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return {"evidence": text[start:end], "evidence_span": [start, end]}
+
+
+def _labels(text: str, sentences: list[Sentence], hits: dict[int, list[Hit]]) -> dict[str, list[dict]]:
+    found: dict[str, dict[str, dict]] = {c: {} for c in CATEGORIES}
+    for sent_index in sorted(hits):
+        for hit in hits[sent_index]:
+            found[hit.category].setdefault(hit.label, {"label": hit.label, **_evidence(text, sentences[sent_index])})
+    return {c: list(labels.values()) for c, labels in found.items()}
+
+
+def _places(text: str, tokens, sentences: list[Sentence], mentions: list[Mention]) -> list[dict]:
+    merged: dict[tuple[str, str | None], dict] = {}
+    for m in mentions:
+        key = (m.place.name, m.place.country)
+        entry = merged.get(key)
+        if entry is None:
+            entry = merged[key] = {"name": m.place.name, "surface": text[tokens[m.first].start:tokens[m.last - 1].end],
+                                   "type": m.place.type, "country": m.place.country, "roles": set(),
+                                   **_evidence(text, sentences[m.sent])}
+        elif entry["roles"] == {"other"} and m.roles != {"other"}:
+            entry.update(_evidence(text, sentences[m.sent]))  # the evidence should show a route role
+        entry["roles"] |= m.roles
+    for entry in merged.values():
+        roles = entry["roles"] - {"other"} if entry["roles"] != {"other"} else entry["roles"]
+        entry["roles"] = [r for r in ROLE_ORDER if r in roles]
+    return list(merged.values())
+
+
+def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+            suggester: Suggester | None = None) -> dict:
+    """Extract places with roles, exploitation, sectors, means, victims and recruitment from one document.
+
+    ``lang`` forces the language ("en"/"ru"); by default it is detected. A text in another language yields an
+    object with no facts and a ``note`` saying so. Raises ``BadDocument`` (a ``ValidationError``) for empty or
+    oversized text. Every evidence span satisfies ``text[start:end] == evidence``.
+    Example: ``extract("She was taken from Moldova to Poland.")["places"][0]["roles"] == ["origin"]``.
+    """
+    check_text(text, name=doc_id or "document", max_chars=max_chars)
+    lang = lang or detect_language(text)
+    if lang not in SUPPORTED:
+        result = empty_result(doc_id, lang)
+        result["note"] = f"language '{lang}' is not supported (English and Russian are); nothing extracted"
+        return result
+    lex, gaz = load_lexicon(lang), load_gazetteer()
+    tokens, sentences = tokenize(text, lang)
+    hits = {i: lex.category_hits(tokens, s) for i, s in enumerate(sentences)}
+    mentions, unresolved = find_mentions(tokens, gaz, lex)
+    assign_roles(lex, tokens, sentences, mentions, hits)
+    labels = _labels(text, sentences, hits)
+    result = {"id": doc_id, "lang": lang, "places": _places(text, tokens, sentences, mentions)}
+    for category in ("exploitation", "sectors", "means"):
+        result[category] = labels[category]
+    result["victims"] = victim_profile(lex, text, tokens, sentences, mentions)
+    result["victims"]["vulnerabilities"] = labels["vulnerabilities"]
+    result["recruitment"] = labels["recruitment"]
+    result["unresolved_places"] = [
+        {"surface": text[tokens[u.first].start:tokens[u.last - 1].end],
+         "evidence_span": [tokens[u.first].start, tokens[u.last - 1].end]} for u in unresolved]
+    if suggester is not None:
+        result["suggestions"] = suggester.suggest(text, lang, result)
+    return result

@@ -1,0 +1,103 @@
+"""Place mentions: gazetteer matches over token keys (longest first), demonyms next to a person noun, and
+capitalised names after a place preposition that the gazetteer does not know (reported as unresolved)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ctkit.identify.text.gazetteer import Gazetteer, Place, stem_key
+from ctkit.identify.text.lexicon import Lexicon
+from ctkit.identify.text.tokens import Token
+
+__all__ = ["Mention", "find_mentions"]
+
+_NOT_NAMES = frozenset("""january february march april may june july august september october november december
+monday tuesday wednesday thursday friday saturday sunday i mr mrs ms dr""".split())
+
+
+@dataclass
+class Mention:
+    """A place named in the text: the resolved Place (None when unresolved) and where it is."""
+
+    place: Place | None
+    first: int
+    last: int
+    sent: int
+    demonym: bool = False
+    roles: set[str] = field(default_factory=set)
+    prep_role: str | None = None  # role given by a preposition or a person noun, carried along lists
+
+
+def _name_like(span: list[Token]) -> bool:
+    return any(t.capitalized or (t.text.isupper() and len(t.text) > 1) for t in span)
+
+
+def _match_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[Place, int] | None:
+    sent = tokens[i].sent
+    for length in range(min(gaz.max_len, len(tokens) - i), 0, -1):
+        span = tokens[i:i + length]
+        if span[-1].sent != sent or not span[-1].is_word:
+            continue
+        keys = tuple(t.key for t in span if t.text not in {".", "(", ")"})
+        place = gaz.lookup(keys)
+        if place is None and all(t.cyr for t in span):
+            place = gaz.lookup(stem_key([t.lower for t in span]))
+        if place is not None and _name_like(span) and (length > 1 or span[0].capitalized or span[0].text.isupper()):
+            return place, i + length
+    return None
+
+
+def _demonym_at(tokens: list[Token], i: int, gaz: Gazetteer, lex: Lexicon) -> tuple[str, int] | None:
+    """A demonym that names people: "Ukrainian women", "гражданки-узбечки", "узбеки" (a noun itself)."""
+    token = tokens[i]
+    code = gaz.demonyms.get(token.norm if token.cyr else token.lower)
+    if code is None:
+        return None
+    if token.cyr and token.pos == "NOUN":
+        return code, i + 1
+    for j in range(i + 1, min(i + 3, len(tokens))):
+        if tokens[j].sent != token.sent:
+            break
+        if lex.persons.find(tokens, j, j + 1):
+            return code, i + 1
+    if not token.cyr and token.lower.endswith("s") and token.capitalized and i + 1 < len(tokens):
+        return code, i + 1  # "Uzbeks", "Ukrainians" as nouns
+    return None
+
+
+def _unresolved_at(tokens: list[Token], i: int, lex: Lexicon) -> bool:
+    token = tokens[i]
+    if not token.capitalized or i == 0 or tokens[i - 1].sent != token.sent or token.lower in _NOT_NAMES:
+        return False
+    prev = tokens[i - 1]
+    preps = ("origin_preps", "destination_preps", "transit_preps")
+    if not any(lex.role_cues[name].find(tokens, i - 1, i) for name in preps):
+        return False
+    if token.cyr:
+        return token.geox
+    return token.text.isalpha() and prev.text.islower()
+
+
+def find_mentions(tokens: list[Token], gaz: Gazetteer, lex: Lexicon) -> tuple[list[Mention], list[Mention]]:
+    """Resolved mentions (gazetteer and demonyms) and unresolved name-like mentions after place prepositions."""
+    mentions: list[Mention] = []
+    unresolved: list[Mention] = []
+    i = 0
+    while i < len(tokens):
+        if not tokens[i].is_word:
+            i += 1
+            continue
+        found = _match_at(tokens, i, gaz)
+        if found:
+            mentions.append(Mention(found[0], i, found[1], tokens[i].sent))
+            i = found[1]
+            continue
+        demonym = _demonym_at(tokens, i, gaz, lex)
+        if demonym:
+            country = gaz.countries.get(demonym[0])
+            if country is not None:
+                mentions.append(Mention(country, i, demonym[1], tokens[i].sent, demonym=True))
+        elif _unresolved_at(tokens, i, lex):
+            unresolved.append(Mention(None, i, i + 1, tokens[i].sent))
+        i += 1
+    return mentions, unresolved

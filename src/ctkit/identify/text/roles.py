@@ -1,0 +1,125 @@
+"""Route roles of place mentions, by rules over prepositions, Russian grammatical case and the sentence.
+
+English: from / out of -> origin; to / into -> destination; via / through -> transit; "in" -> origin after a
+recruitment verb, destination with an exploitation predicate, otherwise other. Russian: из/с + genitive ->
+origin; в/во/на + accusative -> destination; в + prepositional -> destination with an exploitation predicate;
+через -> transit; уроженец / житель / гражданин -> origin. "X is a source, transit and destination" gives the
+roles it names; a list ("to Poland, Germany and Greece") carries its first item's role. A mention with no route
+role is ``other`` (an office, a police force, a conference).
+"""
+
+from __future__ import annotations
+
+from ctkit.identify.text.lexicon import Hit, Lexicon
+from ctkit.identify.text.places import Mention
+from ctkit.identify.text.tokens import Sentence, Token
+
+__all__ = ["assign_roles"]
+
+_PREP_ROLES = (("origin_preps", "origin"), ("destination_preps", "destination"), ("transit_preps", "transit"))
+
+
+def _cue_before(lex: Lexicon, name: str, tokens: list[Token], end: int, lo: int) -> int | None:
+    """Start index of a ``name`` cue that ends exactly at ``end`` (searching back no further than ``lo``)."""
+    for start in range(end - 1, max(lo, end - 4) - 1, -1):
+        for _p, s, e in lex.role_cues[name].find(tokens, start, end):
+            if s == start and e == end:
+                return start
+    return None
+
+
+def _skip_back(lex: Lexicon, tokens: list[Token], first: int, lo: int) -> int:
+    """Position just after the preposition: skip words like "the city of" / "город"."""
+    j = first
+    while j > lo and first - j < 3 and tokens[j - 1].lower.strip(".") in lex.skip:
+        j -= 1
+    return j
+
+
+def _ru_case_role(tokens: list[Token], after: int, mention: Mention, prep: str) -> str | None:
+    head = tokens[after] if after < mention.first else tokens[mention.first]
+    cases = head.cases & tokens[mention.last - 1].cases or head.cases
+    if prep in {"из", "изо"}:
+        return "origin"
+    if prep in {"с", "со"}:
+        return "origin" if "gent" in cases or not cases else None
+    if "accs" in cases and not cases & {"loct", "loc2"}:
+        return "destination"
+    return "in" if cases & {"loct", "loc2"} or not cases else None
+
+
+def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) -> str | None:
+    after = _skip_back(lex, tokens, m.first, lo)
+    for cue, role in _PREP_ROLES:
+        start = _cue_before(lex, cue, tokens, after, lo)
+        if start is None:
+            continue
+        if lex.lang == "ru" and cue == "destination_preps":
+            return _ru_case_role(tokens, after, m, tokens[start].lower)
+        return role
+    if _cue_before(lex, "destination_preps", tokens, after, lo) is None and after > lo:
+        if tokens[after - 1].lower in {"in", "at", "within", "inside"}:
+            return "in"
+    if lex.lang == "ru" and after > lo and lex.role_cues["origin_nouns"].find(tokens, after - 1, after):
+        return "origin"
+    if lex.lang == "en" and after > lo and tokens[after - 1].lower == "of":
+        # "a citizen of Moldova", "native of Ukraine"
+        if _cue_before(lex, "origin_verbs", tokens, after, lo) is not None:
+            return "origin"
+    return None
+
+
+def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, hits: list[Hit]) -> str:
+    """Role of a place after "in" / "в" + prepositional."""
+    lo = max(sentence.first, m.first - 6)
+    before = tokens[lo:m.first]
+    if any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3), m.first)):
+        return "other"
+    if any(lex.role_cues["origin_verbs"].find(tokens, k, k + 1) for k in range(lo, m.first)) and before:
+        return "origin"
+    exploitation = any(h.category in {"exploitation", "sectors"} for h in hits)
+    if exploitation or lex.role_cues["exploitation_verbs"].find(tokens, sentence.first, sentence.last):
+        return "destination"
+    return "other"
+
+
+def _statement_roles(lex: Lexicon, tokens: list[Token], sentence: Sentence) -> set[str]:
+    roles = set()
+    for cue, role in (("source_nouns", "origin"), ("transit_nouns", "transit"), ("destination_nouns", "destination")):
+        if lex.role_cues[cue].find(tokens, sentence.first, sentence.last):
+            roles.add(role)
+    return roles
+
+
+def _coordinated(lex: Lexicon, tokens: list[Token], prev: Mention, m: Mention) -> bool:
+    if prev.sent != m.sent or prev.last > m.first:
+        return False
+    k = prev.last
+    while k < m.first:
+        hits = [e for _p, s, e in lex.role_cues["coordination"].find(tokens, k, m.first) if s == k]
+        if not hits:
+            return False
+        k = max(hits)
+    return m.first - prev.last <= 4
+
+
+def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], mentions: list[Mention],
+                 hits_by_sentence: dict[int, list[Hit]]) -> None:
+    """Set ``roles`` on every mention in place (at least one role each)."""
+    previous: Mention | None = None
+    for m in mentions:
+        sentence = sentences[m.sent]
+        hits = hits_by_sentence.get(m.sent, [])
+        role = "origin" if m.demonym else _preposition_role(lex, tokens, m, sentence.first)
+        if role == "in":
+            role = _in_role(lex, tokens, m, sentence, hits)
+        if role is None and previous is not None and previous.prep_role and _coordinated(lex, tokens, previous, m):
+            role = previous.prep_role
+        if role is not None and role != "other":
+            m.prep_role = role
+            m.roles.add(role)
+        elif role is None:
+            m.roles |= _statement_roles(lex, tokens, sentence)
+        if not m.roles:
+            m.roles.add("other")
+        previous = m
