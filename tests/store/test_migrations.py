@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import pkgutil
 
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
@@ -36,6 +37,29 @@ def test_migrated_database_equals_metadata(engine: Engine):
         context = MigrationContext.configure(conn, opts={"compare_type": True, "include_object": include})
         diff = compare_metadata(context, migrate.target_metadata())
     assert diff == [], "a table or column of a module in migrate.TABLE_MODULES has no Alembic migration"
+    assert migrate.current_revision(engine) == migrate.head_revision()
+
+
+def test_every_store_table_is_registered_for_migrations():
+    for info in pkgutil.iter_modules(ctkit.store.__path__, "ctkit.store."):
+        if info.name != "ctkit.store.migrations":
+            importlib.import_module(info.name)
+    missing = sorted(set(Base.metadata.tables) - _registered_table_names())
+    assert missing == [], "tables on Base.metadata whose module is not in migrate.TABLE_MODULES"
+
+
+def test_tables_created_before_their_migration_are_adopted(engine: Engine):
+    """A store whose web tables were created by ensure_tables before revision 0002 still upgrades."""
+    from alembic import command
+
+    config = migrate.alembic_config()
+    with engine.begin() as conn:
+        config.attributes["connection"] = conn
+        command.downgrade(config, "0001")
+    from ctkit.store.accounts import ensure_tables
+
+    ensure_tables(engine)
+    migrate.upgrade(engine)
     assert migrate.current_revision(engine) == migrate.head_revision()
 
 

@@ -16,7 +16,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 
 # Modules that define tables on Base.metadata; imported before comparing or autogenerating.
-TABLE_MODULES: tuple[str, ...] = ("ctkit.store.tables",)
+TABLE_MODULES: tuple[str, ...] = ("ctkit.store.tables", "ctkit.store.accounts", "ctkit.store.audit")
 
 
 def target_metadata() -> MetaData:
