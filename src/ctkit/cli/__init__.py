@@ -34,6 +34,7 @@ def root() -> None:
 COMMAND_MODULES: list[str] = [
     "ctkit.cli.screen_commands",
     "ctkit.cli.store_commands",
+    "ctkit.cli.format_commands",
     "ctkit.cli.extract_commands",
     "ctkit.cli.web_commands",
 ]
