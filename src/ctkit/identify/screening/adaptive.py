@@ -8,7 +8,6 @@ compares the two.
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
@@ -68,8 +67,7 @@ def _leaf_costs(cat: Catalogue, cset: ScreeningSet, s: SetResult, answers: Mappi
         elif r.status == ABSENT:
             leaf[("dim", d)] = (INF, 0.0)
         else:
-            leaf[("dim", d)] = dimension_costs(cat.dimension_rule.clauses, cat.strengths,
-                                               *_counts(cat.strengths, cset, r, answers))
+            leaf[("dim", d)] = dimension_costs(cat.dimension_rule, *_counts(cat.strengths, cset, r, answers))
     for f, v in s.facts.items():
         if v == UNKNOWN:
             # A fact answered "unknown" is not asked again, so it can no longer settle anything.
@@ -81,10 +79,13 @@ def _leaf_costs(cat: Catalogue, cset: ScreeningSet, s: SetResult, answers: Mappi
 
 def _counts(strengths: tuple[str, ...], cset: ScreeningSet, r: DimensionResult,
             answers: Mapping[str, str]) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
-    yes = Counter(cset.strength_of[f] for f in r.yes)
-    fixed = Counter(cset.strength_of[f] for f in r.unknown if f in answers)
-    free = Counter(cset.strength_of[f] for f in r.unknown if f not in answers)
-    return tuple(yes[k] for k in strengths), tuple(fixed[k] for k in strengths), tuple(free[k] for k in strengths)
+    index = {k: i for i, k in enumerate(strengths)}
+    yes, fixed, free = [0] * len(strengths), [0] * len(strengths), [0] * len(strengths)
+    for f in r.yes:
+        yes[index[cset.strength_of[f]]] += 1
+    for f in r.unknown:
+        (fixed if f in answers else free)[index[cset.strength_of[f]]] += 1
+    return tuple(yes), tuple(fixed), tuple(free)
 
 
 def _set_pick(cset: ScreeningSet, s: SetResult, answers: Mapping[str, str], rank: dict[str, int],

@@ -6,6 +6,7 @@ correction of the catalogue changes data only.
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,6 +15,7 @@ import yaml
 
 from ctkit.errors import ValidationError
 from ctkit.identify.screening.schema import validate_catalogue_data
+from ctkit.identify.screening.yamlio import parse_yaml
 
 Texts = dict[str, str]
 
@@ -35,6 +37,9 @@ class DimensionRule:
     description: Texts
     strengths: tuple[str, ...] = ()
     _memo: dict[tuple[int, ...], Clause | None] = field(default_factory=dict, compare=False, repr=False)
+    cost_memo: dict[tuple[tuple[int, ...], ...], tuple[float, float]] = field(
+        default_factory=dict, compare=False, repr=False)
+    """Cache of ``costs.dimension_costs`` results: they depend only on counts per strength."""
 
     def first_clause(self, counts: dict[str, int]) -> Clause | None:
         """The first clause that holds on ``counts`` (indicators counted by strength), or None."""
@@ -42,6 +47,12 @@ class DimensionRule:
             if clause.holds(counts):
                 return clause
         return None
+
+    def precompute(self, max_counts: tuple[int, ...]) -> None:
+        """Fill the memo for every count vector up to ``max_counts`` (a few hundred entries), so that the
+        engine and the question chooser only look clauses up."""
+        for counts in itertools.product(*(range(m + 1) for m in max_counts)):
+            self.clause_for(counts)
 
     def clause_for(self, counts: tuple[int, ...]) -> Clause | None:
         """:meth:`first_clause` for counts given per strength in catalogue order; memoised (hot path)."""
@@ -171,7 +182,7 @@ def load_catalogue(path: str | Path) -> Catalogue:
     """
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = parse_yaml(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
         raise ValidationError(f"catalogue file {path.name}: cannot be read as YAML ({type(exc).__name__})") from exc
     return catalogue_from_data(raw, source=path.name)
@@ -185,13 +196,16 @@ def catalogue_from_data(raw: Any, *, source: str = "catalogue") -> Catalogue:
     sets = {s["id"]: _build_set(s, raw, dims) for s in raw["sets"]}
     concepts = _build_concepts(raw, sets)
     order = _fact_order(sets)
+    rule = _build_dimension_rule(raw["rules"]["dimension_positive"], strengths)
+    rule.precompute(tuple(max(sd.strength_index.count(i) for s in sets.values() for sd in s.dimensions)
+                          for i in range(len(strengths))))
     return Catalogue(
         id=raw["id"], version=str(raw["version"]), status=raw["status"], status_note=raw["status_note"],
         title=raw["title"], languages=tuple(raw["languages"]), strengths=strengths,
         child_age_below=int(raw["child_age_below"]),
         phase_intros={p: v["intro"] for p, v in raw["phases"].items()},
         dimensions=dims, concepts=concepts, sets=sets,
-        dimension_rule=_build_dimension_rule(raw["rules"]["dimension_positive"], strengths),
+        dimension_rule=rule,
         exploitation_kinds=raw["exploitation_kinds"], fact_order=order,
     )
 

@@ -1,9 +1,9 @@
 """How many more answers could settle a dimension or a set: the costs behind adaptive questioning.
 
 For a dimension, ``need_yes`` is the fewest still-unasked questions that, answered yes, make it present, and
-``need_no`` the fewest that, answered no, make it absent (exact, by search over counts per strength; cached,
-since only the counts matter). Through a set rule, ``all_of`` adds the costs of proving every child true and
-takes the cheapest child to prove false; ``any_of`` the reverse.
+``need_no`` the fewest that, answered no, make it absent (exact, by search over counts per strength; memoised on
+the rule, since only the counts matter). Through a set rule, ``all_of`` adds the costs of proving every child
+true and takes the cheapest child to prove false; ``any_of`` the reverse.
 """
 
 from __future__ import annotations
@@ -12,56 +12,59 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 
-from ctkit.identify.screening.catalogue import Clause, RuleNode
+from ctkit.identify.screening.catalogue import DimensionRule, RuleNode
 
 INF = math.inf
 Counts = tuple[int, ...]
+_MEMO_LIMIT = 200_000
 
 
-def dimension_costs(clauses: tuple[Clause, ...], strengths: tuple[str, ...], yes: Counts, fixed: Counts,
-                    free: Counts) -> tuple[float, float]:
-    """(need_yes, need_no) for one dimension; counts are per strength, in ``strengths`` order.
+def dimension_costs(rule: DimensionRule, yes: Counts, fixed: Counts, free: Counts) -> tuple[float, float]:
+    """(need_yes, need_no) for one dimension; counts are per strength, in the catalogue's order.
 
     ``yes``: answered yes; ``fixed``: answered unknown (cannot be asked again); ``free``: not yet asked.
     """
-    return _need_yes(clauses, strengths, yes, free), _need_no(clauses, strengths, yes, fixed, free)
+    key = (yes, fixed, free)
+    memo = rule.cost_memo
+    if key not in memo:
+        if len(memo) > _MEMO_LIMIT:
+            memo.clear()
+        memo[key] = (_need_yes(rule, yes, free), _need_no(rule, yes, fixed, free))
+    return memo[key]
 
 
-@lru_cache(maxsize=65536)
-def _need_yes(clauses: tuple[Clause, ...], strengths: tuple[str, ...], yes: Counts, free: Counts) -> float:
-    if not _any_holds(clauses, strengths, tuple(y + u for y, u in zip(yes, free, strict=True))):
+def _need_yes(rule: DimensionRule, yes: Counts, free: Counts) -> float:
+    if rule.clause_for(_add(yes, free)) is None:
         return INF
     for total in range(sum(free) + 1):
-        for add in _splits(total, free):
-            if _any_holds(clauses, strengths, tuple(y + a for y, a in zip(yes, add, strict=True))):
-                return total
-    return INF
+        if any(rule.clause_for(_add(yes, add)) is not None for add in _splits(total, free)):
+            return total
+    return INF  # unreachable: the full addition holds
 
 
-@lru_cache(maxsize=65536)
-def _need_no(clauses: tuple[Clause, ...], strengths: tuple[str, ...], yes: Counts, fixed: Counts,
-             free: Counts) -> float:
-    if _any_holds(clauses, strengths, tuple(y + f for y, f in zip(yes, fixed, strict=True))):
+def _need_no(rule: DimensionRule, yes: Counts, fixed: Counts, free: Counts) -> float:
+    floor = _add(yes, fixed)
+    if rule.clause_for(floor) is not None:
         return INF
+    maybe = _add(floor, free)
     for total in range(sum(free) + 1):
         for drop in _splits(total, free):
-            maybe = tuple(y + f + u - d for y, f, u, d in zip(yes, fixed, free, drop, strict=True))
-            if not _any_holds(clauses, strengths, maybe):
+            if rule.clause_for(tuple(m - d for m, d in zip(maybe, drop, strict=True))) is None:
                 return total
-    return INF
+    return INF  # unreachable: dropping every free answer breaks the rule
 
 
-def _splits(total: int, caps: Counts) -> list[Counts]:
+def _add(a: Counts, b: Counts) -> Counts:
+    return tuple(x + y for x, y in zip(a, b, strict=True))
+
+
+@lru_cache(maxsize=8192)
+def _splits(total: int, caps: Counts) -> tuple[Counts, ...]:
     """Every way to take ``total`` items from bins of sizes ``caps``."""
     if not caps:
-        return [()] if total == 0 else []
+        return ((),) if total == 0 else ()
     head, rest = caps[0], caps[1:]
-    return [(k, *tail) for k in range(min(head, total) + 1) for tail in _splits(total - k, rest)]
-
-
-def _any_holds(clauses: tuple[Clause, ...], strengths: tuple[str, ...], counts: Counts) -> bool:
-    by_name = dict(zip(strengths, counts, strict=True))
-    return any(c.holds(by_name) for c in clauses)
+    return tuple((k, *tail) for k in range(min(head, total) + 1) for tail in _splits(total - k, rest))
 
 
 def node_costs(node: RuleNode, leaf: Mapping[tuple[str, str], tuple[float, float]]) -> tuple[float, float]:

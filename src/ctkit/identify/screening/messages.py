@@ -6,7 +6,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from ctkit.identify.screening.yamlio import parse_yaml
 
 _PATH = Path(__file__).parent / "data" / "messages.yaml"
 FALLBACK_LANGUAGE = "en"
@@ -14,7 +14,7 @@ FALLBACK_LANGUAGE = "en"
 
 @cache
 def _all() -> dict[str, dict[str, Any]]:
-    return yaml.safe_load(_PATH.read_text(encoding="utf-8"))
+    return parse_yaml(_PATH.read_text(encoding="utf-8"))
 
 
 def message_languages() -> list[str]:

@@ -8,8 +8,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ctkit.errors import NotFoundError, ValidationError
 from ctkit.identify.screening.agreement import cohen_kappa
 from ctkit.identify.screening.answers import ANSWER_VALUES, NO, YES, ScreeningInput, prepare_input
@@ -18,6 +16,7 @@ from ctkit.identify.screening.engine import evaluate
 from ctkit.identify.screening.explain import fact_label
 from ctkit.identify.screening.messages import msg, text
 from ctkit.identify.screening.result import OUTCOME_ORDER, ScreeningResult
+from ctkit.identify.screening.yamlio import parse_yaml
 
 VIGNETTES_PATH = Path(__file__).parent / "data" / "vignettes.yaml"
 
@@ -65,7 +64,7 @@ def get_vignette(vignettes: Iterable[Vignette], vignette_id: str) -> Vignette:
 
 @cache
 def _read(path: str) -> dict[str, Any]:
-    return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    return parse_yaml(Path(path).read_text(encoding="utf-8"))
 
 
 def _vignette(catalogue: Catalogue, raw: dict[str, Any]) -> Vignette:
