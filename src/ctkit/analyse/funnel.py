@@ -21,7 +21,8 @@ def funnel(snap: Snapshot, filters: Filters | None = None) -> pd.DataFrame:
     Returns one row per stage in order: ``stage, stage_no, count, share_of_first, share_of_previous,
     timed, days_q1, days_median, days_q3``. ``count`` is cases with a recorded date for the stage;
     ``share_of_first`` is relative to the first stage, ``share_of_previous`` to the stage before (where cases
-    are lost). Days are quartiles of (stage date - previous stage date) over the ``timed`` cases that have both.
+    are lost). No rows at all when no case has a recorded stage. Days are quartiles of (stage date - previous
+    stage date) over the ``timed`` cases that have both.
 
     Example: ``funnel(snap, Filters(years=(2020, 2024)))``
     """
@@ -37,6 +38,9 @@ def funnel(snap: Snapshot, filters: Filters | None = None) -> pd.DataFrame:
     FROM (SELECT unnest(range(1, ? + 1)) AS stage_no) n
     LEFT JOIN per_stage p USING (stage_no) ORDER BY n.stage_no"""
     frame = run(snap, scope, body, [len(stages)])
+    if not frame["count"].any():
+        # no stage recorded at all (e.g. a CTDC file): no funnel, rather than a funnel of zeros
+        frame = frame.iloc[0:0]
     frame.insert(0, "stage", [stages[i - 1] for i in frame["stage_no"]])
     first = frame["count"].iloc[0] if len(frame) else 0
     previous = frame["count"].shift(1)
