@@ -71,13 +71,15 @@ def _interactive_screening(console: Console, cat: Any, lang: str) -> Any:
     kind = Prompt.ask(msg(lang, "prompt_exploitation"), choices=[*cat.exploitation_kinds, "both"],
                       default="both", console=console)
     inp = sc.prepare_input(cat, age=int(raw_age) if raw_age else None, exploitation=kind)
-    shown_phase = {"": ""}
+    last_phase = ""
 
     def ask(fact: str) -> str | None:
+        nonlocal last_phase
         q = sc.question(cat, fact, lang)
-        if shown_phase[""] != q.phase:
+        if q.phase != last_phase:
+            # Introduce each phase once, so the person knows which time the questions are about.
             console.print(f"\n[bold]{q.intro}[/]")
-            shown_phase[""] = q.phase
+            last_phase = q.phase
         reply = Prompt.ask(f"{q.text} {msg(lang, 'prompt_stop')}", choices=["y", "n", "u", "s"],
                            show_choices=False, console=console)
         return _KEYS.get(reply)

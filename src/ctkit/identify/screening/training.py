@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -134,7 +134,7 @@ def score_trainee(catalogue: Catalogue, vignette: Vignette, answers: Mapping[str
         raise ValidationError(f"outcome '{outcome}': must be one of {', '.join(OUTCOME_ORDER)}")
     given = prepare_input(catalogue, age=vignette.age, exploitation=vignette.exploitation, answers=answers)
     theirs = {f: given.answers.get(f, NO) for f in vignette.key}
-    mine = evaluate(catalogue, ScreeningInput(**{**given.__dict__, "answers": theirs}))
+    mine = evaluate(catalogue, replace(given, answers=theirs))
     key = evaluate(catalogue, vignette.key_input(catalogue))
     pairs = {f: (theirs[f], vignette.key[f]) for f in vignette.key}
     return TraineeScore(
@@ -153,10 +153,9 @@ def feedback(catalogue: Catalogue, vignette: Vignette, score: TraineeScore, lang
     """Sentences for the trainee: agreement figures, each missed indicator with why it matters, false alarms,
     and the vignette's teaching note."""
     key = evaluate(catalogue, vignette.key_input(catalogue))
-    agree = lambda pairs: sum(1 for a, b in pairs.values() if a == b)  # noqa: E731
     lines = [
-        msg(lang, "score_indicators", agree=agree(score.pairs), total=len(score.pairs)),
-        msg(lang, "score_dimensions", agree=agree(score.dimension_pairs), total=len(score.dimension_pairs)),
+        msg(lang, "score_indicators", agree=_agreeing(score.pairs), total=len(score.pairs)),
+        msg(lang, "score_dimensions", agree=_agreeing(score.dimension_pairs), total=len(score.dimension_pairs)),
         msg(lang, "score_outcome", yours=score.outcome, expected=score.key_outcome),
     ]
     for fact in score.missed:
@@ -165,6 +164,10 @@ def feedback(catalogue: Catalogue, vignette: Vignette, score: TraineeScore, lang
     lines += [msg(lang, "false_alarm", label=fact_label(key, f, lang)) for f in score.false_alarms]
     lines.append(f"{msg(lang, 'teaching_note')}: {text(vignette.teaching_note, lang)}")
     return lines
+
+
+def _agreeing(pairs: Mapping[str, tuple[str, str]]) -> int:
+    return sum(1 for a, b in pairs.values() if a == b)
 
 
 @dataclass(frozen=True)
