@@ -66,6 +66,9 @@ def score_pair(predicted: dict, gold: dict) -> dict[str, Score]:
         if category == "place_roles":
             found = found | items_of(predicted, category)[1]
         found -= optional - required
+        if category == "place_roles":
+            optional_places = {p["name"] for p in gold.get("places", []) if p.get("optional")}
+            found = {pair for pair in found if pair.split("|")[0] not in optional_places}
         scores[category] = Score(len(found & required), len(found - required), len(required - found))
     return scores
 

@@ -95,8 +95,6 @@ class PatternSet:
         """Every (pattern, first token, one past last token) match inside tokens[start:end]."""
         hits = []
         for i in range(start, end):
-            if not tokens[i].is_word and tokens[i].text not in {";", ","}:
-                continue
             for pattern in self._candidates(tokens[i]):
                 stop = _match_from(pattern.steps, tokens, i, end)
                 if stop is not None:

@@ -20,6 +20,13 @@ from ctkit.identify.text.victims import victim_profile
 __all__ = ["extract", "empty_result", "Suggester", "ROLE_ORDER"]
 
 ROLE_ORDER = ("origin", "transit", "destination", "other")
+# Means of control that, two or more together in a sector, indicate the form of exploitation even when the text
+# never names it (the ILO indicator approach): withheld wages and passports on a building site are forced labour.
+_CONTROL_MEANS = ("withheld_wages", "withholds_documents", "excessive_working_hours", "restricts_movement",
+                  "debt_bondage", "poor_living_conditions", "physical_abuse", "threats", "isolation", "sale_of_person",
+                  "restricts_medical_care")
+_LABOUR_SECTORS = ("agriculture", "construction", "fishing", "manufacturing", "market_trading", "hospitality",
+                   "beauty_services", "other")
 
 
 class Suggester(Protocol):
@@ -54,6 +61,22 @@ def _labels(text: str, sentences: list[Sentence], hits: dict[int, list[Hit]]) ->
         for hit in hits[sent_index]:
             found[hit.category].setdefault(hit.label, {"label": hit.label, **_evidence(text, sentences[sent_index])})
     return {c: list(labels.values()) for c, labels in found.items()}
+
+
+def _infer_exploitation(labels: dict[str, list[dict]]) -> None:
+    """Add the form of exploitation that the means and sector imply, when the text does not name one."""
+    named = {x["label"] for x in labels["exploitation"]}
+    means = [x for x in labels["means"] if x["label"] in _CONTROL_MEANS]
+    sectors = {x["label"] for x in labels["sectors"]}
+    if len(means) < 2 or named & {"forced_labour", "domestic_servitude", "sexual_exploitation"}:
+        return
+    evidence = {"evidence": means[0]["evidence"], "evidence_span": means[0]["evidence_span"]}
+    if "domestic_work" in sectors:
+        labels["exploitation"].append({"label": "domestic_servitude", **evidence})
+    elif "sex_industry" in sectors:
+        labels["exploitation"].append({"label": "sexual_exploitation", **evidence})
+    elif sectors & set(_LABOUR_SECTORS):
+        labels["exploitation"].append({"label": "forced_labour", **evidence})
 
 
 def _places(text: str, tokens, sentences: list[Sentence], mentions: list[Mention]) -> list[dict]:
@@ -95,6 +118,7 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     mentions, unresolved = find_mentions(tokens, gaz, lex)
     assign_roles(lex, tokens, sentences, mentions, hits)
     labels = _labels(text, sentences, hits)
+    _infer_exploitation(labels)
     result = {"id": doc_id, "lang": lang, "places": _places(text, tokens, sentences, mentions)}
     for category in ("exploitation", "sectors", "means"):
         result[category] = labels[category]

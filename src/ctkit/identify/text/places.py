@@ -40,7 +40,7 @@ def _match_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[Place, int] 
             continue
         keys = tuple(t.key for t in span if t.text not in {".", "(", ")"})
         place = gaz.lookup(keys)
-        if place is None and all(t.cyr for t in span):
+        if place is None and all(t.cyr and t.pos in {"NOUN", "ADJF", ""} for t in span):
             place = gaz.lookup(stem_key([t.lower for t in span]))
         if place is not None and _name_like(span) and (length > 1 or span[0].capitalized or span[0].text.isupper()):
             return place, i + length
@@ -78,6 +78,21 @@ def _unresolved_at(tokens: list[Token], i: int, lex: Lexicon) -> bool:
     return token.text.isalpha() and prev.text.islower()
 
 
+def _elided_regions(tokens: list[Token], i: int, stop: int, gaz: Gazetteer) -> list[Mention]:
+    """"Псковской и Новгородской областей": the adjectives before a matched "adjective + noun" share its noun."""
+    if stop - i != 2 or not tokens[i].cyr or tokens[i].pos != "ADJF":
+        return []
+    found: list[Mention] = []
+    j = i - 1
+    while j >= 1 and tokens[j].text in {",", "и", "или"} and tokens[j - 1].pos == "ADJF" and tokens[j - 1].capitalized:
+        place = gaz.lookup((tokens[j - 1].key, tokens[stop - 1].key))
+        if place is None:
+            break
+        found.insert(0, Mention(place, j - 1, j, tokens[j - 1].sent))
+        j -= 2
+    return found
+
+
 def find_mentions(tokens: list[Token], gaz: Gazetteer, lex: Lexicon) -> tuple[list[Mention], list[Mention]]:
     """Resolved mentions (gazetteer and demonyms) and unresolved name-like mentions after place prepositions."""
     mentions: list[Mention] = []
@@ -89,6 +104,7 @@ def find_mentions(tokens: list[Token], gaz: Gazetteer, lex: Lexicon) -> tuple[li
             continue
         found = _match_at(tokens, i, gaz)
         if found:
+            mentions.extend(_elided_regions(tokens, i, found[1], gaz))
             mentions.append(Mention(found[0], i, found[1], tokens[i].sent))
             i = found[1]
             continue

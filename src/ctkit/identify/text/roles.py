@@ -31,7 +31,7 @@ def _cue_before(lex: Lexicon, name: str, tokens: list[Token], end: int, lo: int)
 def _skip_back(lex: Lexicon, tokens: list[Token], first: int, lo: int) -> int:
     """Position just after the preposition: skip words like "the city of" / "город"."""
     j = first
-    while j > lo and first - j < 3 and tokens[j - 1].lower.strip(".") in lex.skip:
+    while j > lo and first - j < 3 and (tokens[j - 1].lower.strip(".") in lex.skip or tokens[j - 1].norm in lex.skip):
         j -= 1
     return j
 
@@ -72,11 +72,12 @@ def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) ->
 def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, hits: list[Hit]) -> str:
     """Role of a place after "in" / "в" + prepositional."""
     lo = max(sentence.first, m.first - 6)
-    before = tokens[lo:m.first]
+    if lex.role_cues["origin_verbs"].find(tokens, lo, m.first):
+        return "origin"
     if any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3), m.first)):
         return "other"
-    if any(lex.role_cues["origin_verbs"].find(tokens, k, k + 1) for k in range(lo, m.first)) and before:
-        return "origin"
+    if lex.strong_negation.find(tokens, sentence.first, sentence.last):
+        return "other"  # "no signs of trafficking were found at a cafe in X": X is not a destination
     exploitation = any(h.category in {"exploitation", "sectors"} for h in hits)
     if exploitation or lex.role_cues["exploitation_verbs"].find(tokens, sentence.first, sentence.last):
         return "destination"
@@ -94,6 +95,9 @@ def _statement_roles(lex: Lexicon, tokens: list[Token], sentence: Sentence) -> s
 def _coordinated(lex: Lexicon, tokens: list[Token], prev: Mention, m: Mention) -> bool:
     if prev.sent != m.sent or prev.last > m.first:
         return False
+    if any(t.lower == "in" for t in tokens[prev.last:m.first]):
+        # "Osh in Kyrgyzstan": only a wider place after a smaller one shares its role
+        return m.place.type in {"country", "region"} and prev.place.type != "country" and m.first - prev.last == 1
     k = prev.last
     while k < m.first:
         hits = [e for _p, s, e in lex.role_cues["coordination"].find(tokens, k, m.first) if s == k]
@@ -111,10 +115,13 @@ def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], m
         sentence = sentences[m.sent]
         hits = hits_by_sentence.get(m.sent, [])
         role = "origin" if m.demonym else _preposition_role(lex, tokens, m, sentence.first)
+        if lex.role_cues["transit_after"].find(tokens, m.last, min(m.last + 3, sentence.last)):
+            role = "transit"  # "the Chernyshevskoye checkpoint", "пункт пропуска Мамоново"
+        if role in {None, "in"} and previous is not None and previous.prep_role and _coordinated(
+                lex, tokens, previous, m):
+            role = previous.prep_role
         if role == "in":
             role = _in_role(lex, tokens, m, sentence, hits)
-        if role is None and previous is not None and previous.prep_role and _coordinated(lex, tokens, previous, m):
-            role = previous.prep_role
         if role is not None and role != "other":
             m.prep_role = role
             m.roles.add(role)

@@ -123,8 +123,9 @@ def morph():
 def _ru_analyse(word: str, capitalized: bool) -> tuple[str, frozenset[str], str, bool]:
     parses = morph().parse(word)
     best = parses[0]
-    if capitalized:
-        # A capitalised word is more likely a name: prefer a geographic reading when one exists.
+    if capitalized and best.tag.POS in {None, "NOUN", "ADJF"}:
+        # A capitalised noun is more likely a name: prefer a geographic reading when one exists
+        # (but "Там" at the start of a sentence stays an adverb, not the Japanese city of Tama).
         best = next((p for p in parses if "Geox" in p.tag), best)
     same = [p for p in parses if p.normal_form == best.normal_form]
     cases = frozenset(str(p.tag.case) for p in same if p.tag.case)
