@@ -38,6 +38,7 @@ COMMAND_MODULES: list[str] = [
     "ctkit.cli.extract_commands",
     "ctkit.cli.web_commands",
     "ctkit.cli.analyse_commands",
+    "ctkit.cli.estimate_commands",
 ]
 
 for _name in COMMAND_MODULES:
