@@ -13,7 +13,10 @@ from ctkit.analyse.geo import centroid, country_rings
 from ctkit.analyse.texts import label, message, place_name
 
 ROLE_COLOURS = {"origin": "#c0392b", "transit": "#e6a117", "destination": "#2471a3"}
-LAYOUT = dict(template="plotly_white", margin=dict(l=10, r=10, t=40, b=10), height=380)
+# A plain layout instead of a named template: resolving "plotly_white" costs ~0.35 s per figure.
+AXIS = dict(gridcolor="#e5e5e5", zerolinecolor="#cccccc")
+LAYOUT = dict(plot_bgcolor="white", paper_bgcolor="white", margin=dict(l=10, r=10, t=40, b=10), height=380,
+              xaxis=AXIS, yaxis=AXIS)
 
 
 def _shown(table: pd.DataFrame) -> pd.DataFrame:
@@ -105,15 +108,19 @@ def role_map(roles: pd.DataFrame, corridors: pd.DataFrame, lang: str) -> go.Figu
     main = _dominant_roles(roles)
     if main.empty:
         return None
+    # One filled trace per colour (not per country): 4 traces draw the whole world quickly.
+    groups: dict[str | None, list[str]] = {}
+    for code in country_rings():
+        groups.setdefault(main["role"].get(code) if code in main.index else None, []).append(code)
     fig = go.Figure()
-    rings = country_rings()
-    for code, polygons in rings.items():
-        xs, ys = _polygon_xy(polygons)
-        role = main["role"].get(code) if code in main.index else None
-        fig.add_trace(go.Scatter(
-            x=xs, y=ys, fill="toself", mode="lines", line=dict(width=0.4, color="#888"),
-            fillcolor=ROLE_COLOURS.get(role, "#eeeeee"), hoverinfo="text" if role else "skip",
-            text=_hover(roles, code, lang) if role else None, showlegend=False))
+    for role, codes in groups.items():
+        xs, ys = _polygon_xy([ring for code in codes for ring in country_rings()[code]])
+        fig.add_trace(go.Scatter(x=xs, y=ys, fill="toself", mode="lines", line=dict(width=0.4, color="#888"),
+                                 fillcolor=ROLE_COLOURS.get(role, "#eeeeee"), hoverinfo="skip", showlegend=False))
+    labelled = [(code, centroid(code)) for code in main.index if centroid(code)]
+    fig.add_trace(go.Scatter(x=[p[0] for _, p in labelled], y=[p[1] for _, p in labelled], mode="markers",
+                             marker=dict(size=6, color="rgba(0,0,0,0.25)"), showlegend=False, hoverinfo="text",
+                             text=[_hover(roles, code, lang) for code, _ in labelled]))
     for row in _shown(corridors).head(10).itertuples(index=False):
         a, b = centroid(row.origin), centroid(row.destination)
         if a and b and a != b:
