@@ -18,6 +18,12 @@ api = APIRouter(prefix="/api/v1", tags=["cases"])
 CaseId = Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$", description="case id (UUID)")]
 ReasonCode = Annotated[str, Field(description="why the personal fields are needed", json_schema_extra={
     "enum": list(cases.REVEAL_REASONS)})]
+def _statuses() -> list[str]:
+    from ctkit.vocab import code_list
+
+    return list(code_list("case_status"))
+
+
 ERRORS = {401: {"description": "not signed in"}, 403: {"description": "not allowed"},
           404: {"description": "no such case in your scope"}, 422: {"description": "invalid input"}}
 
@@ -61,12 +67,6 @@ def case_export(ctx: Annotated[Ctx, Depends(requires("case.export"))], case_id: 
                     headers={"Content-Disposition": f'attachment; filename="case-{case_id}.csv"'})
 
 
-def _statuses() -> list[str]:
-    from ctkit.vocab import code_list
-
-    return list(code_list("case_status"))
-
-
 # -- JSON API --------------------------------------------------------------------------------------------------
 
 
@@ -96,7 +96,7 @@ class RevealIn(BaseModel):
 
 class CasePatch(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    case_status: str = Field(max_length=40)
+    case_status: str = Field(max_length=40, json_schema_extra={"enum": _statuses()})
     version: int = Field(ge=1, le=1_000_000_000, description="the version you read (optimistic locking)")
 
 
