@@ -15,6 +15,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(VENV)/bin/ctkit demo --data-dir $(DATA_DIR)
+	$(VENV)/bin/ctkit serve --demo --data-dir $(DATA_DIR)
 
 test: $(STAMP)
 	$(PY) -m pytest -p no:cacheprovider $(PYTEST_ARGS)

@@ -1,0 +1,77 @@
+"""``ctkit serve`` refusals and demo start (uvicorn stubbed), and ``ctkit audit verify``."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+import pytest
+from sqlalchemy import update
+
+from ctkit.cli import main, web_commands
+from ctkit.settings import load_settings
+from ctkit.store import accounts as acc
+from ctkit.store.audit import AuditEvent, append_now, audit_events
+from ctkit.store.datastore import init_store, open_store
+from ctkit.store.db import transaction
+
+
+def run(argv: list[str]) -> int:
+    try:
+        main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+    return 0
+
+
+@pytest.fixture
+def no_server(monkeypatch):
+    calls = []
+    import uvicorn
+
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: calls.append(kw))
+    return calls
+
+
+def test_serve_refuses_without_key_file(data_dir, no_server, capsys):
+    assert run(["serve", "--data-dir", str(data_dir)]) == 3
+    assert "key file" in capsys.readouterr().err and not no_server
+
+
+def test_serve_refuses_a_store_with_demo_accounts(data_dir, no_server, monkeypatch):
+    monkeypatch.delenv("CTKIT_MASTER_KEY", raising=False)
+    settings = load_settings(data_dir, environ={})
+    init_store(settings)
+    with open_store(settings) as store:
+        acc.ensure_tables(store.engine)
+        with transaction(store.engine) as session:
+            acc.create_user(session, organisation_id="o", username="demo_x", role="trainer",
+                            password="x" * 12, is_demo=True)
+    assert run(["serve", "--data-dir", str(data_dir)]) == 3 and not no_server
+
+
+def test_serve_demo_prints_accounts_once_and_starts(data_dir, no_server, monkeypatch, capsys):
+    monkeypatch.setattr(web_commands, "DEMO_CASES", 40)
+    assert run(["serve", "--demo", "--data-dir", str(data_dir), "--port", "8123"]) == 0
+    out = capsys.readouterr().out
+    for role in ("screener", "case_worker", "supervisor", "analyst", "trainer", "administrator"):
+        assert f"demo_{role}" in out
+    assert no_server == [{"host": "127.0.0.1", "port": 8123, "log_level": "info", "server_header": False}]
+
+
+def test_audit_verify(data_dir, capsys, monkeypatch):
+    key = base64.b64encode(os.urandom(32)).decode()
+    settings = load_settings(data_dir, environ={}, master_key=key)
+    init_store(settings)
+    with open_store(settings) as store:
+        acc.ensure_tables(store.engine)
+        for i in range(3):
+            append_now(store.engine, AuditEvent(action="case.view", outcome="allowed", reason="scope_own",
+                                                details={"n": i}))
+    monkeypatch.setenv("CTKIT_MASTER_KEY", key)
+    assert run(["audit", "verify", "--data-dir", str(data_dir)]) == 0
+    assert "3 events" in capsys.readouterr().out
+    with open_store(settings) as store, store.engine.begin() as conn:
+        conn.execute(update(audit_events).where(audit_events.c.seq == 2).values(action="case.edit"))
+    assert run(["audit", "verify", "--data-dir", str(data_dir)]) == 6
+    assert "event 2" in capsys.readouterr().err
