@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 
 from ctkit.demo.columnar import ColumnarGenerator
 from ctkit.demo.loader import load_columnar
-from ctkit.errors import ValidationError
+from ctkit.errors import ConflictError, ValidationError
 from ctkit.model import Case
 from ctkit.store.crypto import FieldCipher
 from ctkit.store.datastore import Store
@@ -37,6 +37,14 @@ def test_columnar_batches_are_deterministic(cipher: FieldCipher):
         return [i for b in ColumnarGenerator(seed).batches(50, cipher, 20) for i in b["cases"]["id"]]
 
     assert ids(4) == ids(4) != ids(5)
+
+
+def test_same_seed_twice_is_a_conflict_and_changes_nothing(engine: Engine, cipher: FieldCipher):
+    store = Store(engine=engine, keys=None, cases=SqlCaseRepository(engine, cipher))
+    load_columnar(store, 40, seed=8)
+    with pytest.raises(ConflictError, match="breaks a constraint"):
+        load_columnar(store, 40, seed=8)
+    assert store.cases.count() == 40
 
 
 def test_insert_columns_checks_shape(engine: Engine):

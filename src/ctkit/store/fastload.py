@@ -13,13 +13,16 @@ from collections.abc import Mapping, Sequence
 
 from sqlalchemy import Connection
 
-from ctkit.errors import ValidationError
+from ctkit.errors import ConflictError, ValidationError
 from ctkit.store import tables as t
 
 Columns = Mapping[str, Sequence]
 ColumnBatch = Mapping[str, Columns]
 # Parents first so that foreign keys hold after every table.
 ORDER: tuple[str, ...] = tuple(table.name for table in t.CASE_TABLES)
+# Driver exceptions meaning "a row breaks a constraint" (sqlite3 and psycopg name them differently).
+CONSTRAINT_ERRORS = frozenset({"IntegrityError", "UniqueViolation", "ForeignKeyViolation", "NotNullViolation",
+                               "CheckViolation"})
 
 
 def _tuples(table: str, columns: Columns) -> tuple[list[str], list[tuple]]:
@@ -36,7 +39,22 @@ def _tuples(table: str, columns: Columns) -> tuple[list[str], list[tuple]]:
 
 
 def insert_columns(conn: Connection, batch: ColumnBatch) -> dict[str, int]:
-    """Insert every table of ``batch``; returns rows inserted per table. SQLite: executemany; PostgreSQL: COPY."""
+    """Insert every table of ``batch``; returns rows inserted per table. SQLite: executemany; PostgreSQL: COPY.
+
+    Raises ValidationError for an unknown column or ragged columns, ConflictError when a row breaks a constraint
+    (duplicate id, missing parent, NULL in a required column); the caller's transaction then rolls back.
+    """
+    try:
+        return _insert(conn, batch)
+    except Exception as exc:
+        if type(exc).__name__ in CONSTRAINT_ERRORS:
+            # Driver messages may quote row values: keep them out of ours.
+            raise ConflictError("bulk insert rejected: a row breaks a constraint of the store",
+                                hint=f"database said: {type(exc).__name__}") from None
+        raise
+
+
+def _insert(conn: Connection, batch: ColumnBatch) -> dict[str, int]:
     counts: dict[str, int] = {}
     raw = conn.connection.driver_connection
     postgres = conn.dialect.name == "postgresql"
