@@ -55,6 +55,17 @@ def _evidence(text: str, sentence: Sentence) -> dict:
     return {"evidence": text[start:end], "evidence_span": [start, end]}
 
 
+def _generic_exploitation(lex, tokens, sentence: Sentence, hits: list[Hit]) -> list[Hit]:
+    """"Men exploited in agriculture": a generic exploitation word and a sector give the form of exploitation."""
+    if not lex.role_cues["generic_exploitation"].find(tokens, sentence.first, sentence.last):
+        return []
+    sectors = {h.label for h in hits if h.category == "sectors"}
+    named = {h.label for h in hits if h.category == "exploitation"}
+    label = ("sexual_exploitation" if "sex_industry" in sectors else "domestic_servitude" if "domestic_work" in sectors
+             else "forced_labour" if sectors & set(_LABOUR_SECTORS) else None)
+    return [Hit("exploitation", label, sentence.first, sentence.first + 1)] if label and label not in named else []
+
+
 def _labels(text: str, sentences: list[Sentence], hits: dict[int, list[Hit]]) -> dict[str, list[dict]]:
     found: dict[str, dict[str, dict]] = {c: {} for c in CATEGORIES}
     for sent_index in sorted(hits):
@@ -66,6 +77,11 @@ def _labels(text: str, sentences: list[Sentence], hits: dict[int, list[Hit]]) ->
 def _infer_exploitation(labels: dict[str, list[dict]]) -> None:
     """Add the form of exploitation that the means and sector imply, when the text does not name one."""
     named = {x["label"] for x in labels["exploitation"]}
+    sectors = {x["label"] for x in labels["sectors"]}
+    if "domestic_work" in sectors and "forced_labour" in named and "domestic_servitude" not in named:
+        first = next(x for x in labels["exploitation"] if x["label"] == "forced_labour")
+        labels["exploitation"].append({**first, "label": "domestic_servitude"})
+        return
     means = [x for x in labels["means"] if x["label"] in _CONTROL_MEANS]
     sectors = {x["label"] for x in labels["sectors"]}
     if len(means) < 2 or named & {"forced_labour", "domestic_servitude", "sexual_exploitation"}:
@@ -115,6 +131,8 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     lex, gaz = load_lexicon(lang), load_gazetteer()
     tokens, sentences = tokenize(text, lang)
     hits = {i: lex.category_hits(tokens, s) for i, s in enumerate(sentences)}
+    for i, sentence in enumerate(sentences):
+        hits[i] += _generic_exploitation(lex, tokens, sentence, hits[i])
     mentions, unresolved = find_mentions(tokens, gaz, lex)
     assign_roles(lex, tokens, sentences, mentions, hits)
     labels = _labels(text, sentences, hits)

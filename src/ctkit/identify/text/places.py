@@ -55,11 +55,15 @@ def _demonym_at(tokens: list[Token], i: int, gaz: Gazetteer, lex: Lexicon) -> tu
         return None
     if token.cyr and token.pos == "NOUN":
         return code, i + 1
-    for j in range(i + 1, min(i + 3, len(tokens))):
+    for j in range(i + 1, min(i + 6, len(tokens))):
         if tokens[j].sent != token.sent:
             break
         if lex.persons.find(tokens, j, j + 1):
             return code, i + 1
+        # "Indian and Nepalese workers": other demonyms and conjunctions may stand between
+        if j > i + 1 and tokens[j].lower not in {"and", "or", ",", "и", "или"} and tokens[j].lower not in gaz.demonyms \
+                and tokens[j].norm not in gaz.demonyms:
+            break
     if not token.cyr and token.lower.endswith("s") and token.capitalized and i + 1 < len(tokens):
         return code, i + 1  # "Uzbeks", "Ukrainians" as nouns
     return None

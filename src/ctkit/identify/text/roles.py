@@ -38,7 +38,8 @@ def _skip_back(lex: Lexicon, tokens: list[Token], first: int, lo: int) -> int:
 
 def _ru_case_role(tokens: list[Token], after: int, mention: Mention, prep: str) -> str | None:
     head = tokens[after] if after < mention.first else tokens[mention.first]
-    cases = head.cases & tokens[mention.last - 1].cases or head.cases
+    # "Калининградскую область": adjective and noun agree; "страны Евросоюза": the first noun governs
+    cases = (head.cases & tokens[mention.last - 1].cases if head.pos == "ADJF" else head.cases) or head.cases
     if prep in {"из", "изо"}:
         return "origin"
     if prep in {"с", "со"}:
@@ -56,7 +57,14 @@ def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) ->
             continue
         if lex.lang == "ru" and cue == "destination_preps":
             return _ru_case_role(tokens, after, m, tokens[start].lower)
+        if role == "origin" and lex.role_cues["offices"].find(tokens, max(lo, start - 2), start):
+            return "other"  # "experts from Lithuania", "представители НКО из Польши"
         return role
+    near = _cue_before(lex, "near", tokens, after, lo)
+    if near is not None:
+        # "a village near Osh" after "from" keeps the origin; otherwise "near X" reads like "in X"
+        return "origin" if _cue_before(lex, "origin_preps", tokens, near, max(lo, near - 3)) is not None or any(
+            lex.role_cues["origin_preps"].find(tokens, k, k + 1) for k in range(max(lo, near - 3), near)) else "in"
     if _cue_before(lex, "destination_preps", tokens, after, lo) is None and after > lo:
         if tokens[after - 1].lower in {"in", "at", "within", "inside"}:
             return "in"
