@@ -50,7 +50,7 @@ def dashboard(snap: Snapshot) -> None:
 
 
 def pandas_frames(snap: Snapshot) -> dict[str, pd.DataFrame]:
-    names = ["cases", "means", "vulnerabilities", "case_forms", "case_sectors", "case_methods", "case_stages",
+    names = ["cases", "case_means", "case_vulnerabilities", "case_forms", "case_sectors", "case_methods", "case_stages",
              "case_places", "case_routes"]
     return {name: snap.query(f"SELECT * FROM {name}") for name in names}
 
@@ -60,8 +60,11 @@ def pandas_dashboard(f: dict[str, pd.DataFrame]) -> None:
     cases = f["cases"]
     for column in ("sex", "age_band", "is_minor", "citizenship", "recruiter_relation"):
         cases[column].value_counts(dropna=False)
-    for table in ("means", "vulnerabilities"):
-        f[table].groupby("code")["present"].agg(["sum", "count"])
+    for table in ("case_means", "case_vulnerabilities"):
+        present, recorded = f[table]["present"].to_numpy(), f[table]["recorded"].to_numpy()
+        for bit in range(17):
+            ((present >> bit) & 1).sum()
+            ((recorded >> bit) & 1).sum()
     for table in ("case_forms", "case_sectors", "case_methods"):
         f[table].groupby("value").size()
         f[table]["case_id"].nunique()
@@ -70,8 +73,9 @@ def pandas_dashboard(f: dict[str, pd.DataFrame]) -> None:
     f["case_stages"].groupby("stage_no")["days"].describe()
     for level in ("country", "region"):
         places = f["case_places"][f["case_places"]["level"] == level]
-        places.groupby(["place", "role"]).size()
-        places.groupby("place")["case_id"].nunique()
+        places.groupby("place").size()
+        for bit in (1, 2, 4):
+            ((places["roles"] & bit) > 0).groupby(places["place"]).sum()
     routes = f["case_routes"]
     routes.groupby(["origin_country", "destination_country"]).size()
     routes.groupby(["origin_country", "transit_country", "destination_country"], dropna=False).size()

@@ -120,14 +120,22 @@ def with_shares(union_sql: str, unknown_values: str = "('unknown')") -> str:
     """
 
 
-def multi_response(scope: Scope, attribute: str, table: str, column: str = "code") -> str:
-    """SELECT of a recorded multi-response item (present true/false rows): CTDC's denominator rule."""
-    return f"""
-    SELECT grp, '{attribute}' AS attribute, {column} AS value,
-        count(*) FILTER (WHERE present) AS count, count(*) AS denominator,
-        count(*) FILTER (WHERE present) / count(*) AS share
-    FROM {scope.rows(table)} GROUP BY ALL
-    """
+def flag_rows(snap: Snapshot, scope: Scope, attribute: str, derived: str) -> pd.DataFrame:
+    """Recorded multi-response flags (CTDC's rule: share among records where the item was recorded), counted
+    from a bitmask table of :mod:`ctkit.analyse.derived` in one scan. Columns grp, attribute, value, count,
+    denominator, share; items never recorded have no row."""
+    codes = snap.flag_codes.get(derived, [])
+    if not codes:
+        return pd.DataFrame(columns=["grp", "attribute", "value", "count", "denominator", "share"])
+    sums = ", ".join(f"sum((present >> {i}) & 1) AS p{i}, sum((recorded >> {i}) & 1) AS r{i}"
+                     for i in range(len(codes)))
+    wide = run(snap, scope, f"{grouped_cases(scope.by)} SELECT grp, {sums} FROM {scope.rows(derived)} GROUP BY grp")
+    parts = [pd.DataFrame({"grp": wide["grp"], "attribute": attribute, "value": code,
+                           "count": wide[f"p{i}"], "denominator": wide[f"r{i}"]}) for i, code in enumerate(codes)]
+    long = pd.concat(parts, ignore_index=True) if len(wide) else parts[0]
+    long = long[long["denominator"] > 0].reset_index(drop=True)
+    long["share"] = long["count"] / long["denominator"]
+    return long
 
 
 def multi_presence(scope: Scope, attribute: str, pairs: str) -> str:

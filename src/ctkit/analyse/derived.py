@@ -29,12 +29,35 @@ def _route_summary() -> str:
     return f"CREATE TABLE case_routes AS SELECT case_id, {', '.join(parts)} FROM route_legs GROUP BY case_id"
 
 
+ROLE_BITS = {"origin": 1, "transit": 2, "destination": 4}
+
+
 def _case_places() -> str:
+    """One row per (case, level, place) with the roles the place plays in the case as bits (ROLE_BITS)."""
+    bits = " ".join(f"WHEN '{role}' THEN {bit}" for role, bit in ROLE_BITS.items())
     selects = [
-        f"SELECT DISTINCT case_id, '{level}' AS level, {place} AS place, role FROM route_legs WHERE {place} IS NOT NULL"
+        f"SELECT case_id, '{level}' AS level, {place} AS place, bit_or(CASE CAST(role AS VARCHAR) {bits} ELSE 0 END)"
+        f" AS roles FROM route_legs WHERE {place} IS NOT NULL GROUP BY ALL"
         for level, place in LEVEL_PLACE.items()
     ]
     return f"CREATE TABLE case_places AS {' UNION ALL '.join(selects)}"
+
+
+# Recorded multi-response flags as two bitmasks per case (bit i = the i-th code of the table's codes):
+# counting every item is then one scan of one row per case instead of a group-by over millions of rows.
+FLAG_TABLES = {"case_means": "means", "case_vulnerabilities": "vulnerabilities"}
+
+
+def _flag_masks(con: duckdb.DuckDBPyConnection, derived: str, source: str) -> list[str]:
+    codes = [row[0] for row in con.execute(
+        f"SELECT DISTINCT CAST(code AS VARCHAR) FROM {source} WHERE code IS NOT NULL ORDER BY 1").fetchall()][:63]
+    con.execute(f"""CREATE TABLE {derived} AS
+        SELECT case_id, bit_or(CAST(1 AS BIGINT) << pos) AS recorded,
+            bit_or(CASE WHEN present THEN CAST(1 AS BIGINT) << pos ELSE 0 END) AS present
+        FROM (SELECT case_id, list_position(?, CAST(code AS VARCHAR)) - 1 AS pos, present FROM {source}
+              WHERE present IS NOT NULL AND list_position(?, CAST(code AS VARCHAR)) > 0)
+        GROUP BY case_id""", [codes, codes])
+    return codes
 
 
 # First date per (case, stage), numbered in funnel order, and the days since the previous stage where both exist.
@@ -51,7 +74,7 @@ DISTINCT_PAIRS = {
     "case_sectors": "SELECT DISTINCT case_id, sector AS value FROM exploitations WHERE sector IS NOT NULL",
     "case_methods": "SELECT DISTINCT case_id, method AS value FROM recruitment_methods WHERE method IS NOT NULL",
 }
-DERIVED = ("case_routes", "case_places", "case_stages", *DISTINCT_PAIRS)
+DERIVED = ("case_routes", "case_places", "case_stages", *DISTINCT_PAIRS, *FLAG_TABLES)
 
 
 def encode_codes(con: duckdb.DuckDBPyConnection) -> None:
@@ -70,8 +93,11 @@ def encode_codes(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"ALTER TABLE {table} ALTER {column} TYPE {type_name}")
 
 
-def build_derived(con: duckdb.DuckDBPyConnection) -> None:
-    """Encode code columns and create (or re-create) the derived tables on a connection holding the snapshot."""
+def build_derived(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Encode code columns and create (or re-create) the derived tables on a connection holding the snapshot.
+
+    Returns the codes behind the bits of each flag bitmask table (``case_means``, ``case_vulnerabilities``).
+    """
     encode_codes(con)
     for table in DERIVED:
         con.execute(f"DROP TABLE IF EXISTS {table}")
@@ -80,3 +106,4 @@ def build_derived(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(CASE_STAGES, [list(code_list("lifecycle_stage"))])
     for table, select in DISTINCT_PAIRS.items():
         con.execute(f"CREATE TABLE {table} AS {select}")
+    return {derived: _flag_masks(con, derived, source) for derived, source in FLAG_TABLES.items()}

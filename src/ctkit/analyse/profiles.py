@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ctkit.analyse._sql import Scope, finish, grouped_cases, multi_response, run, single_response, with_shares
+from ctkit.analyse._sql import Scope, finish, flag_rows, grouped_cases, run, single_response, with_shares
 from ctkit.analyse.filters import Filters
 from ctkit.analyse.snapshot import Snapshot
 
@@ -29,8 +29,8 @@ def profiles(snap: Snapshot, filters: Filters | None = None, by: str | None = No
     scope = Scope.of(filters, by)
     body = f"""{grouped_cases(by)}
     {with_shares(singles)}
-    UNION ALL {multi_response(scope, "vulnerability", "vulnerabilities")}
     """
-    frame = run(snap, scope, body)
+    frame = pd.concat([run(snap, scope, body), flag_rows(snap, scope, "vulnerability", "case_vulnerabilities")],
+                      ignore_index=True)
     return finish(frame, by, ["attribute", "value"], order=[*(["grp"] if by else []), "attribute", "value"],
                   denominators={"vulnerability": "recorded", "*": "margin"})

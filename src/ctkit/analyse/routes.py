@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ctkit.analyse._sql import Scope, finish, run
-from ctkit.analyse.derived import LEVEL_PLACE
+from ctkit.analyse.derived import LEVEL_PLACE, ROLE_BITS
 from ctkit.analyse.filters import Filters
 from ctkit.analyse.snapshot import Snapshot
 from ctkit.errors import ValidationError
@@ -64,11 +64,15 @@ def place_roles(snap: Snapshot, filters: Filters | None = None, level: str = "co
     role; a place may play several roles in one case, so its shares can add up to more than 100%.
     """
     scope = Scope.of(filters)
-    body = f"""p AS (SELECT case_id, place, role FROM {scope.rows("case_places")} WHERE level = ?),
-    totals AS (SELECT place, count(DISTINCT case_id) AS n FROM p GROUP BY place)
-    SELECT p.place, p.role, count(*) AS count, t.n AS denominator, count(*) / t.n AS share
-    FROM p JOIN totals t ON t.place = p.place GROUP BY p.place, p.role, t.n"""
-    frame = run(snap, scope, body, [check_level(level)])
+    sums = ", ".join(f"sum(CASE WHEN roles & {bit} > 0 THEN 1 ELSE 0 END) AS {role}" for role, bit in ROLE_BITS.items())
+    body = f"""p AS (SELECT place, roles FROM {scope.rows("case_places")} WHERE level = ?)
+    SELECT place, count(*) AS denominator, {sums} FROM p GROUP BY place"""
+    wide = run(snap, scope, body, [check_level(level)])
+    frame = wide.melt(id_vars=["place", "denominator"], value_vars=list(ROLE_BITS), var_name="role",
+                      value_name="count")
+    frame = frame[frame["count"] > 0]
+    frame = frame.assign(share=frame["count"] / frame["denominator"])[["place", "role", "count", "denominator",
+                                                                        "share"]]
     order = {"origin": 0, "transit": 1, "destination": 2}
     frame = frame.assign(_o=frame["role"].map(order)).sort_values(["place", "_o"]).drop(columns="_o")
     frame = finish(frame.reset_index(drop=True), None, ["place", "role"], denominators="cell")
@@ -79,8 +83,8 @@ def place_roles(snap: Snapshot, filters: Filters | None = None, level: str = "co
 def place_totals(snap: Snapshot, filters: Filters | None = None, level: str = "country") -> pd.Series:
     """Cases touching each place in any role (the 'records overall' of the place rule), indexed by place."""
     scope = Scope.of(filters)
-    body = f"""p AS (SELECT case_id, place FROM {scope.rows("case_places")} WHERE level = ?)
-    SELECT place, count(DISTINCT case_id) AS n FROM p GROUP BY place"""
+    body = f"""p AS (SELECT place FROM {scope.rows("case_places")} WHERE level = ?)
+    SELECT place, count(*) AS n FROM p GROUP BY place"""
     return run(snap, scope, body, [check_level(level)]).set_index("place")["n"]
 
 

@@ -35,6 +35,8 @@ class Snapshot:
     def __init__(self, con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:
         self._con = con
         self.manifest = manifest
+        # codes behind the bits of the derived flag bitmask tables (see ctkit.analyse.derived)
+        self.flag_codes: dict[str, list[str]] = build_derived(con)
 
     @classmethod
     def from_tables(cls, tables: dict[str, Any], *, source: str, key_fingerprint: str | None = None) -> Snapshot:
@@ -51,9 +53,7 @@ class Snapshot:
             data = tables.get(name)
             if data is not None and len(data):
                 _insert(con, name, data)
-        manifest = _manifest(con, source, key_fingerprint)
-        build_derived(con)
-        return cls(con, manifest)
+        return cls(con, _manifest(con, source, key_fingerprint))
 
     @classmethod
     def open(cls, path: Path) -> Snapshot:
@@ -80,7 +80,6 @@ class Snapshot:
             if parquet.exists():
                 con.execute(f"INSERT INTO {name} SELECT {', '.join(column_names(name))} FROM read_parquet(?)",
                             [str(parquet)])
-        build_derived(con)
         return cls(con, manifest)
 
     def write(self, path: Path) -> Path:
