@@ -87,6 +87,9 @@ def _select(history: CaptureHistory, settings: Settings, warnings: list[str]):
         for term, _ in result.steps:
             path.append(path[-1] | {term})
         sensitivity = [(m, None) for m in path]
+        final = check_model(history, result.fit.model)
+        if not final.ok:  # only the main-effects start is not checked by the steps themselves
+            raise EstimationError(final.message(result.fit.model, history.lists))
         return result.fit, StepwiseSelector(settings.threshold), sensitivity, diagnostics
     if settings.method in {"bic", "aic"}:
         search = search_models(history, settings.method, settings.max_order)

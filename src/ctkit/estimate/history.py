@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,17 @@ class CaptureHistory:
 
     def overlap(self, term: int) -> float:
         """People on every list of ``term`` (a bit mask), whatever their other lists."""
-        return float(self.counts[(self.patterns & term) == term].sum())
+        return float(self.overlaps[term])
+
+    @cached_property
+    def overlaps(self) -> np.ndarray:
+        """``overlaps[t]`` = people on every list of ``t``, for all 2^k bit masks (a superset-sum transform)."""
+        out = np.concatenate([[0.0], self.counts])
+        for j in range(self.n_lists):
+            view = out.reshape(-1, 2 ** (self.n_lists - 1 - j), 2, 2**j)
+            view[:, :, 0, :] += view[:, :, 1, :]
+        out.flags.writeable = False
+        return out
 
     def with_counts(self, counts: np.ndarray) -> CaptureHistory:
         return CaptureHistory(self.lists, counts)

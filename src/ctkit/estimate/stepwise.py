@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
-from scipy.stats import poisson
+from scipy.special import pdtr, pdtrc
 
 from ctkit.estimate.existence import ExistenceCheck, check_model
 from ctkit.estimate.history import CaptureHistory
@@ -38,8 +38,8 @@ def pair_p_values(history: CaptureHistory, fit: FittedModel, candidates: list[in
     holds = (patterns[:, None] & cand[None, :]) == cand[None, :]
     observed = history.counts @ holds
     expected = fit.fitted @ holds
-    lower = poisson.cdf(observed, expected)
-    upper = poisson.sf(observed - 1, expected)
+    lower = pdtr(observed, expected)  # P(X <= n*)
+    upper = np.where(observed > 0, pdtrc(np.maximum(observed - 1, 0), expected), 1.0)  # P(X >= n*)
     return np.minimum(lower, upper)
 
 
