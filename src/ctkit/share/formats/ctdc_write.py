@@ -44,8 +44,8 @@ def ages_at(chunk: Chunk, on: np.ndarray) -> np.ndarray:
     """Age in years on ``on`` (datetime64[D]) per case, NaN when unknown (same rule as ``Person.age_at``)."""
     cases = chunk.cases
     ref = as_dates(cases["age_reference_date"])
-    recorded = np.array([np.nan if v is None else v for v in cases["age_years"]], dtype=float)
-    birth_year = np.array([np.nan if v is None else v for v in cases["birth_year"]], dtype=float)
+    recorded = pd.to_numeric(pd.Series(cases["age_years"], dtype=object)).to_numpy(dtype=float)
+    birth_year = pd.to_numeric(pd.Series(cases["birth_year"], dtype=object)).to_numpy(dtype=float)
     known = ~np.isnat(ref) & ~np.isnat(on) & ~np.isnan(recorded)
     safe_ref = np.where(known, ref, on)
     safe_on = np.where(known, on, ref)
@@ -54,6 +54,16 @@ def ages_at(chunk: Chunk, on: np.ndarray) -> np.ndarray:
     on_year = on.astype("datetime64[Y]").astype(np.int64) + 1970
     by_year = np.where(np.isnat(on), np.nan, on_year - birth_year)
     return np.where(np.isnan(age), by_year, age)
+
+
+def ages_on_events(chunk: Chunk, kind: str) -> np.ndarray:
+    """Age on the start date of each case's first ``kind`` event (NaN without one); computed only where needed."""
+    on = first_event(chunk, kind, "start_date")
+    rows = np.flatnonzero(on != None)  # noqa: E711 - element-wise on an object array
+    age = np.full(chunk.n, np.nan)
+    if rows.size:
+        age[rows] = ages_at(chunk.subset(rows), as_dates(on[rows]))
+    return age
 
 
 def bands(age: np.ndarray, missing: str) -> np.ndarray:
@@ -214,7 +224,7 @@ def global_columns(chunk: Chunk, layout: Layout) -> Columns:
                                  dtype=object)
     out["majorityStatus"] = majority(age, missing)
     for column, kind in (("majorityStatusAtExploit", "exploitation"), ("majorityEntry", "recruitment")):
-        out[column] = majority(ages_at(chunk, as_dates(first_event(chunk, kind, "start_date"))), missing)
+        out[column] = majority(ages_on_events(chunk, kind), missing)
     by_code: dict[str, list[str]] = defaultdict(list)
     for column, code in spec["global_means"].items():
         by_code[code].append(column)

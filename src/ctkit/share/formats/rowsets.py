@@ -28,9 +28,13 @@ class RowSet:
             return value
         return repeat(value, self.n)
 
-    def as_columns(self) -> dict[str, list]:
-        """Every named column as a Python list of length ``n`` (the store's ``insert_columns`` batch shape)."""
-        return {name: list(self.column(name)) for name in self.columns}
+    def is_constant(self, name: str) -> bool:
+        """True when column ``name`` holds one value repeated for every row."""
+        return not isinstance(self.columns.get(name), np.ndarray | list)
+
+    def tuples(self, names: list[str]):
+        """The rows as tuples in the order of ``names`` (for ``executemany`` or COPY), built lazily."""
+        return zip(*(self.column(name) for name in names), strict=False)
 
 
 def group_positions(rows: np.ndarray) -> np.ndarray:
@@ -42,3 +46,4 @@ def group_positions(rows: np.ndarray) -> np.ndarray:
     if rows.size == 0:
         return rows.astype(np.int64)
     return np.arange(rows.size) - np.searchsorted(rows, rows, side="left")
+

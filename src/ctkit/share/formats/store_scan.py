@@ -33,6 +33,11 @@ class Chunk:
     def n(self) -> int:
         return len(self.cases["id"])
 
+    def subset(self, rows: np.ndarray) -> Chunk:
+        """The same chunk restricted to ``rows`` of ``cases`` (children are not carried over)."""
+        empty = {"case_id": np.empty(0, dtype=object)}
+        return Chunk({k: v[rows] for k, v in self.cases.items()}, dict(empty), dict(empty))
+
     def rows_of(self, case_ids: np.ndarray) -> np.ndarray:
         """Row index in ``cases`` of each id (hash lookup: the database's collation order may not be Python's)."""
         if self._index is None:
@@ -79,4 +84,6 @@ def scan(conn: Connection, chunk: int = 50_000) -> Iterator[Chunk]:
 
 def as_dates(values: np.ndarray) -> np.ndarray:
     """Dates (ISO text on SQLite, date objects on PostgreSQL, None) -> numpy datetime64[D] (NaT for None)."""
+    if any(isinstance(v, str) for v in values[:1]):
+        return pd.to_datetime(values, format="%Y-%m-%d").values.astype("datetime64[D]")  # C parser: ~3x faster
     return values.astype("datetime64[D]")
