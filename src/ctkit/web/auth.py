@@ -148,7 +148,7 @@ def load_session(engine: Engine, token: str | None, *, idle: timedelta, absolute
         return None
     token_hash = acc.sha256_hex(token)
     now = _now()
-    with transaction(engine) as session:
+    with engine.begin() as session:  # Core connection: this runs on every request
         row = session.execute(
             select(acc.web_sessions, acc.users).join(acc.users, acc.users.c.id == acc.web_sessions.c.user_id)
             .where(acc.web_sessions.c.token_hash == token_hash)

@@ -47,7 +47,7 @@ class CaseSummary:
 
 @dataclass(frozen=True)
 class CaseView:
-    """One case without personal data; ``personal_present`` names the hidden fields that hold a value."""
+    """One case without personal data; ``has_personal_data`` says whether there is anything to reveal."""
 
     summary: CaseSummary
     organisation_id: str | None
@@ -56,7 +56,7 @@ class CaseView:
     citizenship: list[str]
     forms: list[str]
     route: list[dict]
-    personal_present: list[str]
+    has_personal_data: bool
 
 
 def _audit(ctx: Ctx, action: str, case_id: str, reason: str, **details) -> None:
@@ -91,18 +91,33 @@ def list_cases(ctx: Ctx, *, limit: int = 50, offset: int = 0) -> list[CaseSummar
     return [CaseSummary(*r) for r in rows]
 
 
+def _load_view(conn, case_id: str) -> CaseView:
+    """Read the non-personal columns only: the encrypted personal blob is not even decrypted for a view."""
+    c, p = t.cases.c, t.persons.c
+    row = conn.execute(
+        select(c.id, c.registered_on, c.identification_status, c.case_status, c.version, c.organisation_id,
+               p.sex, p.age_years, p.citizenship, p.other_citizenships, p.personal_ciphertext.is_not(None))
+        .join_from(t.cases, t.persons, p.id == c.person_id).where(c.id == case_id)
+    ).one()
+    order = {"recruitment": 0, "transit": 1, "exploitation": 2}
+    events = conn.execute(select(t.case_events.c.type, t.case_events.c.country, t.case_events.c.region,
+                                 t.case_events.c.start_date).where(t.case_events.c.case_id == case_id)).all()
+    route = [{"type": e.type, "country": e.country, "region": e.region}
+             for e in sorted(events, key=lambda e: (order.get(e.type, 3), e.start_date or date.min))]
+    forms = sorted(set(conn.execute(select(t.case_exploitations.c.form)
+                                    .where(t.case_exploitations.c.case_id == case_id)).scalars()))
+    citizenship = ([row.citizenship] if row.citizenship else []) + (row.other_citizenships or "").split()
+    summary = CaseSummary(row.id, row.registered_on, row.identification_status, row.case_status, row.version)
+    return CaseView(summary, row.organisation_id, row.sex, row.age_years, citizenship, forms, route, bool(row[-1]))
+
+
 def view_case(ctx: Ctx, case_id: str) -> CaseView:
     """One case with personal fields hidden. NotFoundError when unknown or out of scope (audited)."""
     _, reason = _authorized_facts(ctx, "case.view", case_id)
-    case = ctx.state.store.cases.get(case_id)
-    version = ctx.state.store.cases.version(case_id)
+    with ctx.state.store.engine.connect() as conn:
+        view = _load_view(conn, case_id)
     _audit(ctx, "case.view", case_id, reason)
-    personal = case.person.personal
-    present = [f for f in PERSONAL_FIELDS if getattr(personal, f) not in (None, [], "")]
-    route = [{"type": e.type, "country": e.country, "region": e.region} for e in case.route()]
-    summary = CaseSummary(case.id, case.registered_on, case.identification_status, case.case_status, version)
-    return CaseView(summary, case.organisation_id, case.person.sex, case.person.age_years,
-                    list(case.person.citizenship), case.forms, route, present)
+    return view
 
 
 def reveal(ctx: Ctx, case_id: str, reason_code: str) -> dict[str, object]:

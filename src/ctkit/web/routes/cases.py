@@ -86,7 +86,7 @@ class CaseOut(BaseModel):
     citizenship: list[str]
     forms: list[str]
     route: list[dict[str, str | None]]
-    personal_present: list[str] = Field(description="personal fields that hold a value (hidden until revealed)")
+    has_personal_data: bool = Field(description="whether personal fields hold values (hidden until revealed)")
 
 
 class RevealIn(BaseModel):

@@ -1,0 +1,226 @@
+"""Load test of the web app: 50 concurrent signed-in sessions browsing and saving, on SQLite and PostgreSQL.
+
+The app runs in its own uvicorn process on a loopback port (one worker, as ``ctkit serve`` starts it); the client
+is asyncio + httpx in this process. Each session is a case worker with its own cases: it lists cases, opens one,
+and every fifth step saves a status change (optimistic locking). Bounded in requests and in time. Reports
+requests/s, p50/p95/p99 latency and errors per backend (target: p95 under 100 ms, no errors).
+
+PostgreSQL comes from CTKIT_TEST_POSTGRES_URL (a throwaway schema); that part is skipped with a message if unset.
+Logins use cheap argon2 parameters: sign-in cost is a deliberate setting, not what this measures.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+SESSIONS = 50
+PASSWORD = "benchmark password 1"
+STATUSES = ("open", "active", "follow_up")
+
+
+def app_factory():
+    """Build the app from CTKIT_* variables (uvicorn ``--factory`` entry point of the server process)."""
+    from argon2 import PasswordHasher
+
+    from ctkit.settings import load_settings
+    from ctkit.store import accounts as acc
+    from ctkit.store.datastore import open_store
+    from ctkit.web import create_app
+
+    acc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    settings = load_settings()
+    return create_app(settings, open_store(settings))
+
+
+def _prepare(env: dict[str, str], cases: int) -> list[tuple[str, str, list[str]]]:
+    """Store with demo cases and SESSIONS case workers, each owning cases no other session owns.
+
+    Returns (username, TOTP secret, owned case ids) per session.
+    """
+    from argon2 import PasswordHasher
+    from sqlalchemy import func, select
+
+    from ctkit.demo.loader import load_demo
+    from ctkit.settings import load_settings
+    from ctkit.store import accounts as acc
+    from ctkit.store import tables as t
+    from ctkit.store.datastore import init_store, open_store
+    from ctkit.store.db import transaction
+
+    acc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    settings = load_settings(environ=env)
+    init_store(settings)
+    users = []
+    with open_store(settings) as store:
+        acc.ensure_tables(store.engine)
+        load_demo(store, cases)
+        with transaction(store.engine) as session:
+            count = func.count()
+            org = session.execute(select(t.cases.c.organisation_id, count).group_by(t.cases.c.organisation_id)
+                                  .order_by(count.desc())).first()[0]
+            ids = session.execute(select(t.cases.c.id).where(t.cases.c.organisation_id == org)
+                                  .order_by(t.cases.c.id)).scalars().all()
+            team = acc.create_team(session, org, "bench")
+            per_user = max(1, len(ids) // SESSIONS)
+            for i in range(SESSIONS):
+                user, secret = acc.create_user(session, organisation_id=org, username=f"bench_{i}",
+                                               role="case_worker", password=PASSWORD, team_id=team)
+                owned = ids[i * per_user:(i + 1) * per_user]
+                for case_id in owned:
+                    acc.grant_case(session, case_id, user.id, "owner")
+                users.append((user.username, secret, owned))
+    return users
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "benchmarks.bench_web:app_factory", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+        cwd=root, env={**os.environ, **env, "PYTHONPATH": str(root)})
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.2)
+    proc.kill()
+    raise RuntimeError("the web server did not start")
+
+
+async def _session(base: str, user: tuple[str, str, list[str]], steps: int, think_s: float, deadline: float,
+                   latencies: list[float], errors: list[str]) -> None:
+    import httpx
+    import pyotp
+
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        r = await client.post("/api/v1/session", json={"username": user[0], "password": PASSWORD,
+                                                       "totp": pyotp.TOTP(user[1]).now()})
+        if r.status_code != 201:
+            errors.append(f"login {r.status_code}")
+            return
+        headers = {"X-CSRF-Token": r.json()["csrf_token"]}
+        case_ids: list[str] = []
+        owned = user[2]
+        for step in range(steps):
+            if time.monotonic() > deadline:
+                return
+            await asyncio.sleep(think_s * (0.5 + random.random()))  # a person reads before the next click
+            started = time.perf_counter()
+            if step % 5 == 4 and owned:
+                case_id = owned[step % len(owned)]
+                view = await client.get(f"/api/v1/cases/{case_id}")
+                version = view.json()["summary"]["version"]
+                r = await client.patch(f"/api/v1/cases/{case_id}", headers=headers,
+                                       json={"case_status": STATUSES[step % 3], "version": version})
+            elif step % 2 == 0 or not case_ids:
+                r = await client.get("/api/v1/cases", params={"limit": 20})
+                case_ids = [c["id"] for c in r.json()] if r.status_code == 200 else case_ids
+            else:
+                r = await client.get(f"/api/v1/cases/{case_ids[step % len(case_ids)]}")
+            latencies.append(time.perf_counter() - started)
+            if r.status_code >= 400:
+                errors.append(f"{r.request.method} {r.status_code}")
+
+
+def _percentile(values: list[float], q: float) -> float:
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def _load(port: int, users, steps: int, think_s: float, limit_s: float) -> dict[str, float]:
+    latencies: list[float] = []
+    errors: list[str] = []
+    started = time.perf_counter()
+    deadline = time.monotonic() + limit_s
+
+    async def all_sessions() -> None:
+        await asyncio.gather(*(_session(f"http://127.0.0.1:{port}", u, steps, think_s, deadline, latencies, errors)
+                               for u in users))
+
+    asyncio.run(all_sessions())
+    elapsed = time.perf_counter() - started
+    ms = [x * 1000 for x in latencies] or [0.0]
+    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50": _percentile(ms, 50),
+            "p95": _percentile(ms, 95), "p99": _percentile(ms, 99), "errors": len(errors),
+            "error_kinds": sorted(set(errors))[:5]}
+
+
+def _measure(label: str, env: dict[str, str], quick: bool) -> dict[str, dict[str, float]]:
+    """Runs on one server: people browsing (think time ~1 s between clicks), then (full mode) flat out."""
+    users = _prepare(env, 300 if quick else 3000)
+    port = _free_port()
+    server = _start_server(env, port)
+    runs = {}
+    modes = (("browsing", 1.0),) if quick else (("browsing", 1.0), ("flat-out", 0.0))
+    try:
+        for mode, think_s in modes:
+            steps = 3 if quick else 30
+            runs[mode] = result = _load(port, users, steps, think_s, 60 if quick else 120)
+            _print(f"{label} {mode}", result)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    return runs
+
+
+def _print(label: str, result: dict) -> None:
+    errors = result["error_kinds"]
+    print(f"{label:<20} {SESSIONS} sessions  {result['requests']:>5} requests  {result['rps']:7.1f} req/s  "
+          f"p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms  p99 {result['p99']:6.1f} ms  "
+          f"errors {result['errors']}" + (f" ({errors})" if errors else ""), flush=True)
+
+
+def _base_env(data_dir: Path) -> dict[str, str]:
+    return {"CTKIT_DATA_DIR": str(data_dir), "CTKIT_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
+            "CTKIT_SECURE_COOKIES": "false"}
+
+
+def run(quick: bool = False) -> dict[str, dict[str, dict[str, float]]]:
+    """Run the load test on SQLite, then PostgreSQL when CTKIT_TEST_POSTGRES_URL is set; print and return figures."""
+    results = {}
+    with tempfile.TemporaryDirectory(prefix="ctkit-bench-web-") as tmp:
+        results["sqlite"] = _measure("sqlite", _base_env(Path(tmp) / "sqlite"), quick)
+        url = os.environ.get("CTKIT_TEST_POSTGRES_URL", "")
+        if not url:
+            print("postgresql  skipped: CTKIT_TEST_POSTGRES_URL is not set", flush=True)
+            return results
+        from sqlalchemy import text
+
+        from ctkit.store.db import make_engine
+
+        schema = f"bench_{uuid.uuid4().hex[:10]}"
+        admin = make_engine(url)
+        with admin.begin() as conn:
+            conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+        try:
+            sep = "&" if "?" in url else "?"
+            env = {**_base_env(Path(tmp) / "pg"),
+                   "CTKIT_DATABASE_URL": f"{url}{sep}options=-csearch_path%3D{schema}"}
+            results["postgresql"] = _measure("postgresql", env, quick)
+        finally:
+            with admin.begin() as conn:
+                conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+            admin.dispose()
+    return results
+
+
+if __name__ == "__main__":
+    run(quick="--quick" in sys.argv)
