@@ -31,7 +31,7 @@ from ctkit.analyse.report import write_report
 from ctkit.share.disclosure import DisclosurePolicy
 
 FULL_SIZES = (1_000_000, 10_000_000)
-QUICK_SIZES = (20_000,)
+QUICK_SIZES = (5_000,)
 REPEATS = 3
 
 

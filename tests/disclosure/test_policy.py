@@ -48,7 +48,7 @@ def published(dims: list[str], rows: list[tuple], k: int) -> dict[tuple, int | N
     return {tuple(r[d] for d in dims): (None if pd.isna(r["count"]) else int(r["count"])) for _, r in table.iterrows()}
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(microdata())
 def test_protected_table_matches_the_brute_force_oracle(case):
     dims, rows, k = case
@@ -60,7 +60,7 @@ def test_protected_table_matches_the_brute_force_oracle(case):
         assert value is None or (value % k == 0 and value >= k)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(microdata())
 def test_margins_leave_nothing_to_subtract(case):
     """Every margin equals the sum of its published cells: subtracting recovers no suppressed cell."""
@@ -76,7 +76,7 @@ def test_margins_leave_nothing_to_subtract(case):
         assert (margin or 0) == sum(v for v in children if v is not None)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(microdata(), st.data())
 def test_two_releases_differing_by_one_person(case, data):
     """Differencing: adding one person changes published numbers only by multiples of k, changes no cell the
