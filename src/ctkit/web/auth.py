@@ -119,9 +119,10 @@ def login(engine: Engine, username: str, password: str, address: str, totp: str 
     return token, mfa_ok
 
 
-def complete_mfa(engine: Engine, token: str, code: str, address: str) -> None:
-    """Verify the TOTP ``code`` for a half-open session and mark it complete (a new CSRF token is issued).
+def complete_mfa(engine: Engine, token: str, code: str, address: str) -> str:
+    """Verify the TOTP ``code`` for a half-open session and complete it; returns the session's new token.
 
+    The token and the CSRF token are replaced, so a token seen before the second factor is worthless after it.
     Raises AuthenticationError for a wrong code (counted like a wrong password, so codes cannot be guessed).
     """
     info = load_session(engine, token, idle=timedelta(minutes=10), absolute=timedelta(minutes=10), allow_partial=True)
@@ -132,10 +133,13 @@ def complete_mfa(engine: Engine, token: str, code: str, address: str) -> None:
     if not good:
         _fail(engine, info.user, acc.sha256_hex(f"addr:{address}"), "bad_password")
         raise AuthenticationError("wrong code")
+    new_token = acc.new_token()
     with transaction(engine) as session:
         session.execute(update(acc.web_sessions).where(acc.web_sessions.c.token_hash == info.token_hash)
-                        .values(mfa_ok=True, csrf_token=acc.new_token(), last_seen_at=_now()))
+                        .values(token_hash=acc.sha256_hex(new_token), mfa_ok=True, csrf_token=acc.new_token(),
+                                last_seen_at=_now()))
         _audit_login(session, info.user, "ok", "totp")
+    return new_token
 
 
 def load_session(engine: Engine, token: str | None, *, idle: timedelta, absolute: timedelta,

@@ -72,11 +72,13 @@ def totp_page(request: Request) -> Response:
 def totp_submit(request: Request, code: Annotated[str, Form(max_length=10)]) -> Response:
     # No CSRF token yet (the session is half-open); SameSite=Strict keeps cross-site posts from carrying it.
     try:
-        auth.complete_mfa(request.app.state.web.store.engine, request.cookies.get(SESSION_COOKIE, ""), code,
-                          _client(request))
+        token = auth.complete_mfa(request.app.state.web.store.engine, request.cookies.get(SESSION_COOKIE, ""),
+                                  code, _client(request))
     except CtkitError as exc:
         return render_public(request, "totp.html", status_code=exc.http_status, error=exc.message)
-    return RedirectResponse("/", status_code=303)
+    response = RedirectResponse("/", status_code=303)
+    set_session_cookie(request, response, token)
+    return response
 
 
 @router.get("/", include_in_schema=False)
