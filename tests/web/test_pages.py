@@ -118,5 +118,6 @@ def test_every_interface_string_is_translated(lang):
 
     used |= set(ROLES) | set(PERSONAL_FIELDS) | set(REVEAL_REASONS.values())
     missing = sorted(used - catalogue_ids(lang))
-    assert not missing, f"untranslated in {lang}: {missing}"
+    catalogue = f"src/ctkit/web/locale/{lang}/LC_MESSAGES/messages.po"
+    assert not missing, f"untranslated in {lang}: {missing}; add them to {catalogue}"
     assert translator(lang)("Cases") == "Дела"
