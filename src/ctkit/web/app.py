@@ -27,6 +27,7 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes.cases",
     "ctkit.web.routes.audit",
     "ctkit.web.routes.admin",
+    "ctkit.web.routes_analyse",
 ]
 
 
