@@ -8,10 +8,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from ctkit.estimate import CaptureHistory, check_model, fit_model, parse_model
-from ctkit.estimate.batchfit import subset_sums, superset_sums
 from ctkit.estimate.existence import full_rank, interior_lp_exists, lp_exists
 from ctkit.estimate.loglinear import columns_for, design, kept_cells, zero_terms
 from ctkit.estimate.models import all_terms, closure, enumerate_hierarchical, pairs
+from ctkit.estimate.moebius import subset_sums, superset_sums
 from ctkit.estimate.search import search_models
 
 from .conftest import load
@@ -45,7 +45,7 @@ def tables(draw):
     return CaptureHistory(tuple("ABCD"[:k]), np.array(counts, dtype=float)), closure(model_terms)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(tables())
 def test_null_space_existence_test_agrees_with_the_sparsemse_lp(case) -> None:
     history, model = case

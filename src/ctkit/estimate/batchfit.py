@@ -22,6 +22,7 @@ import numpy as np
 from scipy.special import gammaln
 
 from ctkit.estimate.loglinear import DECREMENT_TOLERANCE, MAX_ITERATIONS
+from ctkit.estimate.moebius import subset_sums, superset_sums
 
 CHUNK = 4096
 
@@ -37,24 +38,6 @@ class BatchFit:
     @property
     def log_dark(self) -> np.ndarray:
         return self.beta[:, 0]
-
-
-def subset_sums(values: np.ndarray, n_lists: int) -> np.ndarray:
-    """``out[..., c] = sum of values[..., t] over t subset of c`` (in a copy)."""
-    out = np.array(values, dtype=float)
-    for j in range(n_lists):
-        view = out.reshape(-1, 2 ** (n_lists - 1 - j), 2, 2**j)
-        view[:, :, 1, :] += view[:, :, 0, :]
-    return out
-
-
-def superset_sums(values: np.ndarray, n_lists: int) -> np.ndarray:
-    """``out[..., t] = sum of values[..., c] over c superset of t`` (in a copy)."""
-    out = np.array(values, dtype=float)
-    for j in range(n_lists):
-        view = out.reshape(-1, 2 ** (n_lists - 1 - j), 2, 2**j)
-        view[:, :, 0, :] += view[:, :, 1, :]
-    return out
 
 
 def fit_batch(

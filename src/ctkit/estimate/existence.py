@@ -70,6 +70,10 @@ def lp_exists(x: np.ndarray, y: np.ndarray) -> bool:
     directions = x[~positive] @ null
     if np.abs(directions).max() < RANK_TOLERANCE:
         return True
+    if null.shape[1] == 1:  # one direction and its opposite: fails iff it has one sign on the zero cells
+        d = directions[:, 0]
+        one_sign = np.all(d <= RANK_TOLERANCE) or np.all(d >= -RANK_TOLERANCE)
+        return not one_sign
     # maximise the total decrease -sum(d) with -1 <= d <= 0 on the zero cells
     result = linprog(
         directions.sum(axis=0),

@@ -16,6 +16,7 @@ from typing import Any
 import numpy as np
 
 from ctkit.errors import EstimationError, ValidationError
+from ctkit.estimate.moebius import superset_sums
 
 MAX_LISTS = 16
 
@@ -61,10 +62,7 @@ class CaptureHistory:
     @cached_property
     def overlaps(self) -> np.ndarray:
         """``overlaps[t]`` = people on every list of ``t``, for all 2^k bit masks (a superset-sum transform)."""
-        out = np.concatenate([[0.0], self.counts])
-        for j in range(self.n_lists):
-            view = out.reshape(-1, 2 ** (self.n_lists - 1 - j), 2, 2**j)
-            view[:, :, 0, :] += view[:, :, 1, :]
+        out = superset_sums(np.concatenate([[0.0], self.counts]), self.n_lists)
         out.flags.writeable = False
         return out
 

@@ -167,7 +167,8 @@ class _Problem:
             by_group.setdefault(key, []).append(i)
         result = np.zeros(len(membership), dtype=bool)
         for members in by_group.values():
-            widest = groups[members[0]] | ~self.zero  # every non-zero term plus this group's minus-infinity terms
+            # the union of the group's models holds each of them and fixes the same terms at minus infinity
+            widest = membership[members].any(axis=0)
             if self._model_exists(widest):
                 result[members] = True
             else:
