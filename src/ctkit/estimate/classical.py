@@ -16,6 +16,7 @@ import numpy as np
 from scipy.stats import norm
 
 from ctkit.errors import EstimationError
+from ctkit.estimate.existence import full_rank, lp_exists
 from ctkit.estimate.history import CaptureHistory
 from ctkit.estimate.loglinear import newton_poisson, poisson_loglik
 
@@ -65,6 +66,8 @@ def _fit_loglinear(history: CaptureHistory, name: str, level: float) -> Classica
         if not negative:
             break
         keep[negative[0]] = False  # Rcapture drops the first negative eta and refits
+    if not (lp_exists(x[:, keep], y) and full_rank(x[:, keep])):
+        raise EstimationError(f"model {name}: its maximum-likelihood estimate does not exist on these data")
     covariance = np.linalg.inv(result.hessian)
     return _summarise(name, history.n_observed, result.beta[0], covariance[0, 0], poisson_loglik(y, result.mu),
                       int(keep.sum()), level)
