@@ -11,6 +11,7 @@ import hashlib
 import logging
 import os
 import pickle
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import yaml
 
-from ctkit.identify.text.tokens import Token, ru_stem, tokenize
+from ctkit.identify.text.tokens import Token, ru_parses, ru_stem, tokenize
 
 __all__ = ["Place", "Gazetteer", "load_gazetteer", "cache_dir"]
 
@@ -70,14 +71,27 @@ class Gazetteer:
     def lookup(self, keys: tuple[str, ...]) -> Place | None:
         return self.aliases.get(keys)
 
+    def lengths(self, first: str) -> tuple[int, ...]:
+        """Alias lengths (longest first) of the aliases that start with key ``first``; () when none does."""
+        index = self.__dict__.get("_first")
+        if index is None:
+            grouped: dict[str, set[int]] = {}
+            for key in self.aliases:
+                grouped.setdefault(key[0], set()).add(len(key))
+            index = self.__dict__["_first"] = {k: tuple(sorted(v, reverse=True)) for k, v in grouped.items()}
+        return index.get(first, ())
+
 
 def stem_key(words: list[str]) -> tuple[str, ...]:
     """Fallback key for Cyrillic names: each word without its case ending, marked so it never meets a lemma."""
     return tuple("~" + ru_stem(w) for w in words)
 
 
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+
+
 def _is_cyrillic(text: str) -> bool:
-    return any("\u0400" <= ch <= "\u04ff" for ch in text)
+    return _CYRILLIC.search(text) is not None
 
 
 def alias_key(alias: str) -> tuple[str, ...]:
@@ -166,12 +180,10 @@ def _add_curated(gaz: Gazetteer, data: dict) -> None:
 
 def _russian_common_word(alias: str) -> bool:
     """True when a Cyrillic city alias is first of all an ordinary word ("Полиция", "Мирный")."""
-    from ctkit.identify.text.tokens import morph
-
     words = alias.split()
     if len(words) != 1:
         return False
-    parses = morph().parse(alias.lower())
+    parses = ru_parses(alias.lower().replace("ё", "е"))
     return bool(parses) and parses[0].is_known and not any("Geox" in p.tag for p in parses[:2])
 
 

@@ -83,12 +83,33 @@ class PatternSet:
                 self._by_word[value].append(pattern)
             else:
                 self._prefixed.append(pattern)
-        self._prefixes = tuple({p.steps[0][1] for p in self._prefixed})
+        # prefix -> patterns starting with it: a token looks up each of its own prefixes instead of testing all
+        self._by_prefix: dict[str, list[Pattern]] = defaultdict(list)
+        for pattern in self._prefixed:
+            self._by_prefix[pattern.steps[0][1]].append(pattern)
+        self._min = min((len(k) for k in self._by_prefix), default=1)
+        self._max = max((len(k) for k in self._by_prefix), default=0)
+        self._cache: dict[tuple[str, str], list[Pattern]] = {}
 
     def _candidates(self, token: Token) -> list[Pattern]:
+        key = (token.lower, token.norm)
+        cached = self._cache.get(key)
+        if cached is None:
+            if len(self._cache) > 200_000:  # bound the memory a long batch can take
+                self._cache.clear()
+            cached = self._cache[key] = self._lookup(token)
+        return cached
+
+    def _lookup(self, token: Token) -> list[Pattern]:
         found = list(self._by_word.get(token.norm, ()))
-        if token.lower.startswith(self._prefixes) or token.norm.startswith(self._prefixes):
-            found.extend(p for p in self._prefixed if _step_ok(p.steps[0], token))
+        if self._by_prefix:
+            seen: set[str] = set()
+            for form in (token.lower, token.norm):
+                for n in range(self._min, min(len(form), self._max) + 1):
+                    head = form[:n]
+                    if head not in seen and head in self._by_prefix:
+                        seen.add(head)
+                        found.extend(self._by_prefix[head])
         return found
 
     def find(self, tokens: list[Token], start: int, end: int) -> list[tuple[Pattern, int, int]]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from ctkit.identify.text.gazetteer import Gazetteer, Place, stem_key
 from ctkit.identify.text.lexicon import Lexicon
-from ctkit.identify.text.tokens import Token
+from ctkit.identify.text.tokens import Token, ru_stem
 
 __all__ = ["Mention", "find_mentions"]
 
@@ -34,7 +34,13 @@ def _name_like(span: list[Token]) -> bool:
 
 def _match_at(tokens: list[Token], i: int, gaz: Gazetteer) -> tuple[Place, int] | None:
     sent = tokens[i].sent
-    for length in range(min(gaz.max_len, len(tokens) - i), 0, -1):
+    first = tokens[i]
+    lengths = set(gaz.lengths(first.key))
+    if first.cyr:
+        lengths.update(gaz.lengths("~" + ru_stem(first.lower)))
+    for length in sorted(lengths, reverse=True):
+        if i + length > len(tokens):
+            continue
         span = tokens[i:i + length]
         if span[-1].sent != sent or not span[-1].is_word:
             continue

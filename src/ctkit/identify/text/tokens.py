@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Token", "Sentence", "tokenize", "normalize_phrase", "english_stem", "fold", "morph", "ru_stem"]
+__all__ = ["Token", "Sentence", "tokenize", "normalize_phrase", "english_stem", "fold", "morph", "ru_stem", "ru_parses"]
 
 # Words an English stemmer must not cut ("news" is not a plural, "was" is "be").
 _EN_IRREGULAR = {
@@ -120,8 +120,14 @@ def morph():
 
 
 @lru_cache(maxsize=200_000)
+def ru_parses(word: str) -> tuple:
+    """All pymorphy3 analyses of a lower-case word (cached: the gazetteer build and the text share them)."""
+    return tuple(morph().parse(word))
+
+
+@lru_cache(maxsize=200_000)
 def _ru_analyse(word: str, capitalized: bool) -> tuple[str, frozenset[str], str, bool]:
-    parses = morph().parse(word)
+    parses = ru_parses(word)
     best = parses[0]
     if capitalized and best.tag.POS in {None, "NOUN", "ADJF"}:
         # A capitalised noun is more likely a name: prefer a geographic reading when one exists
