@@ -25,6 +25,7 @@ import uuid
 from pathlib import Path
 
 SESSIONS = 50
+WORKERS = 2  # uvicorn worker processes, as `ctkit serve --workers 2` on a two-core machine
 PASSWORD = "benchmark password 1"
 STATUSES = ("open", "active", "follow_up")
 
@@ -93,7 +94,7 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "benchmarks.bench_web:app_factory", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log"],
+         "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(WORKERS)],
         cwd=root, env={**os.environ, **env, "PYTHONPATH": str(root)})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

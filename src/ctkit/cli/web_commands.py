@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from typing import Annotated
 
 import typer
@@ -54,6 +55,7 @@ def serve(
     demo: Annotated[bool, typer.Option("--demo", help="Demo data and demo accounts (never for real data).")] = False,
     host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Worker processes (one per CPU core).")] = 1,
 ) -> None:
     """Run the web application with uvicorn.
 
@@ -66,6 +68,15 @@ def serve(
 
     settings = load_settings(data_dir, demo=True if demo else None)
     store = _demo_store(settings) if demo else _production_store(settings)
+    if workers > 1:
+        # Each worker process builds its own app from the environment (the checks above ran once, here).
+        store.close()
+        os.environ["CTKIT_DATA_DIR"] = str(settings.data_dir)
+        if demo:
+            os.environ["CTKIT_DEMO"] = "true"
+        uvicorn.run("ctkit.web.app:app_from_env", factory=True, workers=workers, host=host, port=port,
+                    log_level="info", server_header=False)
+        return
     try:
         uvicorn.run(create_app(settings, store), host=host, port=port, log_level="info", server_header=False)
     finally:

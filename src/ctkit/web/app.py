@@ -28,6 +28,7 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes.audit",
     "ctkit.web.routes.admin",
     "ctkit.web.routes_analyse",
+    "ctkit.web.routes_screening",
 ]
 
 
@@ -59,3 +60,16 @@ def create_app(settings: Settings, store: Store, *, max_body_bytes: int = MAX_BO
     app.add_middleware(BodySizeLimit, max_bytes=max_body_bytes)
     app.add_middleware(SecurityHeaders)
     return app
+
+
+def app_from_env() -> FastAPI:
+    """uvicorn factory for several worker processes: settings from ``CTKIT_*`` variables, store opened here.
+
+    ``ctkit serve --workers N`` sets the variables and starts uvicorn with ``factory=True``.
+    """
+    from ctkit.settings import load_settings
+    from ctkit.store.datastore import open_store
+
+    settings = load_settings()
+    return create_app(settings, open_store(settings))
+

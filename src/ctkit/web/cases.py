@@ -10,11 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import Connection, select
 
 from ctkit.errors import NotFoundError, PermissionDenied, ValidationError
 from ctkit.store import tables as t
-from ctkit.store.audit import AuditEvent, append_now
+from ctkit.store.audit import AuditEvent, append, append_now
 from ctkit.vocab import code_list
 from ctkit.web.case_scope import case_facts, scope_clause
 from ctkit.web.csvsafe import to_csv
@@ -59,14 +59,22 @@ class CaseView:
     has_personal_data: bool
 
 
-def _audit(ctx: Ctx, action: str, case_id: str, reason: str, **details) -> None:
-    append_now(ctx.state.store.engine, AuditEvent(
-        action=action, outcome="allowed", reason=reason, actor_id=ctx.actor.user_id,
-        organisation_id=ctx.actor.organisation_id, resource_type="case", resource_id=case_id, details=details))
+def _audit(ctx: Ctx, action: str, case_id: str | None, reason: str, conn: Connection | None = None,
+           **details) -> None:
+    event = AuditEvent(action=action, outcome="allowed", reason=reason, actor_id=ctx.actor.user_id,
+                       organisation_id=ctx.actor.organisation_id, resource_type="case", resource_id=case_id,
+                       details=details)
+    if conn is None:
+        append_now(ctx.state.store.engine, event)
+    else:
+        append(conn, event)
 
 
-def _authorized_facts(ctx: Ctx, action: str, case_id: str) -> tuple[CaseFacts, str]:
-    with ctx.state.store.engine.connect() as conn:
+def _authorized_facts(ctx: Ctx, action: str, case_id: str, conn: Connection | None = None) -> tuple[CaseFacts, str]:
+    if conn is None:
+        with ctx.state.store.engine.connect() as own:
+            facts = case_facts(own, case_id)
+    else:
         facts = case_facts(conn, case_id)
     try:
         decision = ctx.authorize(action, facts)
@@ -83,11 +91,9 @@ def list_cases(ctx: Ctx, *, limit: int = 50, offset: int = 0) -> list[CaseSummar
     query = (select(c.id, c.registered_on, c.identification_status, c.case_status, c.version)
              .where(scope_clause(scope_filter(ctx.actor, "case.list")))
              .order_by(c.registered_on.desc(), c.id).limit(limit).offset(max(0, offset)))
-    with ctx.state.store.engine.connect() as conn:
+    with ctx.state.store.engine.begin() as conn:  # the read and its audit event: one transaction
         rows = conn.execute(query).all()
-    append_now(ctx.state.store.engine, AuditEvent(
-        action="case.list", outcome="allowed", reason="scope_filter", actor_id=ctx.actor.user_id,
-        organisation_id=ctx.actor.organisation_id, resource_type="case", details={"rows": len(rows)}))
+        _audit(ctx, "case.list", None, "scope_filter", conn, rows=len(rows))
     return [CaseSummary(*r) for r in rows]
 
 
@@ -113,10 +119,10 @@ def _load_view(conn, case_id: str) -> CaseView:
 
 def view_case(ctx: Ctx, case_id: str) -> CaseView:
     """One case with personal fields hidden. NotFoundError when unknown or out of scope (audited)."""
-    _, reason = _authorized_facts(ctx, "case.view", case_id)
-    with ctx.state.store.engine.connect() as conn:
+    with ctx.state.store.engine.begin() as conn:  # facts, read and audit event on one connection
+        _, reason = _authorized_facts(ctx, "case.view", case_id, conn)
         view = _load_view(conn, case_id)
-    _audit(ctx, "case.view", case_id, reason)
+        _audit(ctx, "case.view", case_id, reason, conn)
     return view
 
 
@@ -126,7 +132,7 @@ def reveal(ctx: Ctx, case_id: str, reason_code: str) -> dict[str, object]:
         raise ValidationError(f"reason: must be one of {', '.join(REVEAL_REASONS)}")
     _, scope = _authorized_facts(ctx, "person.reveal", case_id)
     case = ctx.state.store.cases.get(case_id)
-    _audit(ctx, "person.reveal", case_id, reason_code, scope=scope)
+    _audit(ctx, "person.reveal", case_id, reason_code, None, scope=scope)
     data = case.person.personal.model_dump(mode="json")
     return {f: data.get(f) for f in PERSONAL_FIELDS}
 
@@ -144,7 +150,7 @@ def set_status(ctx: Ctx, case_id: str, status: str, expected_version: int) -> in
     case = repo.get(case_id)
     case.case_status = status
     new_version = repo.update(case, expected_version)
-    _audit(ctx, "case.edit", case_id, reason, field="case_status", version=new_version)
+    _audit(ctx, "case.edit", case_id, reason, None, field="case_status", version=new_version)
     return new_version
 
 
@@ -152,7 +158,7 @@ def export_csv(ctx: Ctx, case_id: str) -> str:
     """A one-case CSV of non-personal fields (formula-injection safe); the export is audited."""
     _, reason = _authorized_facts(ctx, "case.export", case_id)
     view = view_case(ctx, case_id)
-    _audit(ctx, "case.export", case_id, reason, format="csv")
+    _audit(ctx, "case.export", case_id, reason, None, format="csv")
     s = view.summary
     header = ["case_id", "registered_on", "identification_status", "case_status", "sex", "age_years",
               "citizenship", "forms", "route"]
