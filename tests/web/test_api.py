@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
-from tests.web.conftest import CANARY, PASSWORD
 
 from ctkit.store import accounts as acc
 from ctkit.store.audit import audit_events, verify_chain
 from ctkit.web import auth
 from ctkit.web.cases import REVEAL_REASONS
 from ctkit.web.policy import allowed
+from tests.web.conftest import CANARY, PASSWORD
 
 
 def test_login_me_logout(world):

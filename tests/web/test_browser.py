@@ -10,6 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 import uvicorn
+
 from tests.web.conftest import CANARY, PASSWORD, World
 
 pytestmark = pytest.mark.browser

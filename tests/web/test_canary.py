@@ -9,10 +9,10 @@ import logging
 
 import pytest
 from sqlalchemy import select
-from tests.web.conftest import CANARY, USERS, World
 
 from ctkit.store import accounts as acc
 from ctkit.store.audit import audit_events
+from tests.web.conftest import CANARY, USERS, World
 
 GUARDED = [n for n in USERS if n not in ("locked_a", "reset_a")]
 

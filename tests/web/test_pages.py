@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
-from tests.web.conftest import CANARY, PASSWORD, World
 
 from ctkit.web.i18n import catalogue_ids, translator
+from tests.web.conftest import CANARY, PASSWORD, World
 
 
 def form_token(html: str) -> str:

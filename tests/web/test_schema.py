@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
+
 from tests.web.conftest import World
 
 ROLES = {"screener": "screener_a", "case_worker": "worker_a", "supervisor": "supervisor_a",
