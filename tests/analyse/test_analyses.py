@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from ctkit.analyse.exploitation import exploitation
 from ctkit.analyse.filters import Filters
@@ -134,3 +137,12 @@ def test_empty_snapshot_says_there_is_nothing(tiny):
     with pytest.raises(NotFoundError, match="holds no cases"):
         empty.require_cases()
     assert profiles(empty).empty and funnel(empty)["count"].sum() == 0
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(-5, 400), min_size=1, max_size=60), st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]))
+def test_histogram_quantile_equals_numpy(values, q):
+    from ctkit.analyse.funnel import _quantile
+
+    days, counts = np.unique(np.array(values, dtype=float), return_counts=True)
+    assert _quantile(days, counts, q) == pytest.approx(float(np.quantile(values, q)))

@@ -127,13 +127,13 @@ def flag_rows(snap: Snapshot, scope: Scope, attribute: str, derived: str) -> pd.
     codes = snap.flag_codes.get(derived, [])
     if not codes:
         return pd.DataFrame(columns=["grp", "attribute", "value", "count", "denominator", "share"])
-    sums = ", ".join(f"sum((present >> {i}) & 1) AS p{i}, sum((recorded >> {i}) & 1) AS r{i}"
+    sums = ", ".join(f"count_if((present & {1 << i}) <> 0) AS p{i}, count_if((recorded & {1 << i}) <> 0) AS r{i}"
                      for i in range(len(codes)))
     wide = run(snap, scope, f"{grouped_cases(scope.by)} SELECT grp, {sums} FROM {scope.rows(derived)} GROUP BY grp")
-    parts = [pd.DataFrame({"grp": wide["grp"], "attribute": attribute, "value": code,
-                           "count": wide[f"p{i}"], "denominator": wide[f"r{i}"]}) for i, code in enumerate(codes)]
-    long = pd.concat(parts, ignore_index=True) if len(wide) else parts[0]
-    long = long[long["denominator"] > 0].reset_index(drop=True)
+    # unpivot in plain Python: the table is tiny, and one DataFrame per code costs more than the query
+    records = [(row["grp"], attribute, code, int(row[f"p{i}"]), int(row[f"r{i}"]))
+               for row in wide.to_dict("records") for i, code in enumerate(codes) if row[f"r{i}"]]
+    long = pd.DataFrame.from_records(records, columns=["grp", "attribute", "value", "count", "denominator"])
     long["share"] = long["count"] / long["denominator"]
     return long
 
@@ -144,5 +144,5 @@ def multi_presence(scope: Scope, attribute: str, pairs: str) -> str:
     return f"""
     SELECT v.grp, '{attribute}' AS attribute, value, count, den.n AS denominator, count / den.n AS share
     FROM (SELECT grp, value, count(*) AS count FROM {scope.rows(pairs)} GROUP BY ALL) v
-    JOIN (SELECT grp, count(DISTINCT case_id) AS n FROM {scope.rows(pairs)} GROUP BY ALL) den ON den.grp = v.grp
+    JOIN (SELECT grp, count_if(first_of_case) AS n FROM {scope.rows(pairs)} GROUP BY ALL) den ON den.grp = v.grp
     """

@@ -69,11 +69,19 @@ SELECT cur.case_id, cur.stage_no, cur.reached_on, date_diff('day', prev.reached_
 FROM s cur LEFT JOIN s prev ON prev.case_id = cur.case_id AND prev.stage_no = cur.stage_no - 1
 """
 # Distinct (case, value) pairs of the multi-valued lists, so counting cases needs no DISTINCT at query time.
+# ``first_of_case`` marks one row per case, so "cases with any value" is a count_if, not a COUNT(DISTINCT).
 DISTINCT_PAIRS = {
-    "case_forms": "SELECT DISTINCT case_id, form AS value FROM exploitations WHERE form IS NOT NULL",
-    "case_sectors": "SELECT DISTINCT case_id, sector AS value FROM exploitations WHERE sector IS NOT NULL",
-    "case_methods": "SELECT DISTINCT case_id, method AS value FROM recruitment_methods WHERE method IS NOT NULL",
+    "case_forms": ("exploitations", "form"),
+    "case_sectors": ("exploitations", "sector"),
+    "case_methods": ("recruitment_methods", "method"),
 }
+
+
+def _pairs(source: str, column: str) -> str:
+    return f"""SELECT case_id, value, row_number() OVER (PARTITION BY case_id) = 1 AS first_of_case
+        FROM (SELECT DISTINCT case_id, {column} AS value FROM {source} WHERE {column} IS NOT NULL)"""
+
+
 DERIVED = ("case_routes", "case_places", "case_stages", *DISTINCT_PAIRS, *FLAG_TABLES)
 
 
@@ -104,6 +112,6 @@ def build_derived(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     con.execute(_route_summary())
     con.execute(_case_places())
     con.execute(CASE_STAGES, [list(code_list("lifecycle_stage"))])
-    for table, select in DISTINCT_PAIRS.items():
-        con.execute(f"CREATE TABLE {table} AS {select}")
+    for table, (source, column) in DISTINCT_PAIRS.items():
+        con.execute(f"CREATE TABLE {table} AS {_pairs(source, column)}")
     return {derived: _flag_masks(con, derived, source) for derived, source in FLAG_TABLES.items()}

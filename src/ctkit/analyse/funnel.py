@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ctkit.analyse._sql import Scope, finish, run
@@ -13,6 +14,28 @@ from ctkit.vocab import code_list
 def stage_order() -> list[str]:
     """The funnel's stages in order, from the ``lifecycle_stage`` code list (screened ... convicted)."""
     return list(code_list("lifecycle_stage"))
+
+
+def _quantile(days: np.ndarray, counts: np.ndarray, q: float) -> float:
+    """Exact linear-interpolation quantile (DuckDB's quantile_cont, numpy's default) of a sorted histogram."""
+    position = (counts.sum() - 1) * q
+    ends = np.cumsum(counts)
+    low = int(np.floor(position))
+    below = days[np.searchsorted(ends, low, side="right")]
+    above = days[np.searchsorted(ends, low + 1, side="right")] if low + 1 < ends[-1] else below
+    return float(below + (above - below) * (position - low))
+
+
+def _summarise(histogram: pd.DataFrame, n_stages: int) -> pd.DataFrame:
+    rows = []
+    for stage_no in range(1, n_stages + 1):
+        part = histogram[histogram["stage_no"] == stage_no]
+        timed = part[part["days"].notna()]
+        days, counts = timed["days"].to_numpy(dtype=float), timed["n"].to_numpy(dtype=np.int64)
+        quartiles = [_quantile(days, counts, q) if counts.sum() else None for q in (0.25, 0.5, 0.75)]
+        rows.append({"stage_no": stage_no, "count": int(part["n"].sum()), "timed": int(counts.sum()),
+                     "days_q1": quartiles[0], "days_median": quartiles[1], "days_q3": quartiles[2]})
+    return pd.DataFrame(rows).astype({"days_q1": float, "days_median": float, "days_q3": float})
 
 
 def funnel(snap: Snapshot, filters: Filters | None = None) -> pd.DataFrame:
@@ -28,16 +51,12 @@ def funnel(snap: Snapshot, filters: Filters | None = None) -> pd.DataFrame:
     """
     stages = stage_order()
     scope = Scope.of(filters)
+    # Days are small integers: count (stage, days) pairs in SQL and take exact quantiles from the histogram,
+    # several times faster than quantile_cont over every row.
     body = f"""
-    per_stage AS (
-        SELECT stage_no, count(*) AS count, count(days) AS timed, quantile_cont(days, 0.25) AS days_q1,
-            quantile_cont(days, 0.5) AS days_median, quantile_cont(days, 0.75) AS days_q3
-        FROM {scope.rows("case_stages")} GROUP BY stage_no)
-    SELECT n.stage_no, coalesce(p.count, 0) AS count, coalesce(p.timed, 0) AS timed,
-        p.days_q1, p.days_median, p.days_q3
-    FROM (SELECT unnest(range(1, ? + 1)) AS stage_no) n
-    LEFT JOIN per_stage p USING (stage_no) ORDER BY n.stage_no"""
-    frame = run(snap, scope, body, [len(stages)])
+    per_stage AS (SELECT stage_no, days, count(*) AS n FROM {scope.rows("case_stages")} GROUP BY ALL)
+    SELECT stage_no, days, n FROM per_stage ORDER BY stage_no, days"""
+    frame = _summarise(run(snap, scope, body), len(stages))
     if not frame["count"].any():
         # no stage recorded at all (e.g. a CTDC file): no funnel, rather than a funnel of zeros
         frame = frame.iloc[0:0]
