@@ -16,7 +16,9 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, MetaData
 
 # Modules that define tables on Base.metadata; imported before comparing or autogenerating.
-TABLE_MODULES: tuple[str, ...] = ("ctkit.store.tables", "ctkit.store.accounts", "ctkit.store.audit")
+TABLE_MODULES: tuple[str, ...] = (
+    "ctkit.store.tables", "ctkit.store.accounts", "ctkit.store.audit", "ctkit.store.casework_tables",
+)
 
 
 def target_metadata() -> MetaData:
