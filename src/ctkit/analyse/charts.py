@@ -19,6 +19,19 @@ LAYOUT = dict(plot_bgcolor="white", paper_bgcolor="white", margin=dict(l=10, r=1
               xaxis=AXIS, yaxis=AXIS)
 
 
+def figure_set(tables: dict[str, pd.DataFrame], lang: str) -> dict[str, go.Figure | None]:
+    """The charts of the report and the dashboard, from tables keyed ``profiles``, ``exploitation``, ``flows``,
+    ``roles``, ``corridors``, ``trends``, ``funnel`` (published ones for anything that leaves)."""
+    prof, expl = tables["profiles"], tables["exploitation"]
+    return {
+        "sex": bar(prof, "sex", "sex", lang), "age": bar(prof, "age_band", None, lang),
+        "forms": bar(expl, "form", "exploitation_form", lang),
+        "means": bar(expl, "means", "means_of_control", lang, share=True),
+        "sankey": sankey(tables["flows"], lang), "map": role_map(tables["roles"], tables["corridors"], lang),
+        "trends": trend_line(tables["trends"], lang), "funnel": funnel_chart(tables["funnel"], lang),
+    }
+
+
 def _shown(table: pd.DataFrame) -> pd.DataFrame:
     return table[table["count"].notna()]
 

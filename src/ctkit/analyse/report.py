@@ -153,15 +153,10 @@ def _html(fig, first: bool) -> str | None:
 
 
 def _figures(p: Published, lang: str) -> dict[str, str | None]:
-    built = {
-        "sex": charts.bar(p.profiles, "sex", "sex", lang), "age": charts.bar(p.profiles, "age_band", None, lang),
-        "forms": charts.bar(p.exploitation, "form", "exploitation_form", lang),
-        "means": charts.bar(p.exploitation, "means", "means_of_control", lang, share=True),
-        "sankey": charts.sankey(p.flows, lang), "map": charts.role_map(p.roles, p.corridors, lang),
-        "trends": charts.trend_line(p.trends, lang), "funnel": charts.funnel_chart(p.funnel, lang),
-    }
+    tables = {"profiles": p.profiles, "exploitation": p.exploitation, "flows": p.flows, "roles": p.roles,
+              "corridors": p.corridors, "trends": p.trends, "funnel": p.funnel}
     out, first = {}, True
-    for name, fig in built.items():
+    for name, fig in charts.figure_set(tables, lang).items():
         out[name] = _html(fig, first)
         first = first and fig is None
     return out

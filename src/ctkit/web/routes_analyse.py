@@ -61,16 +61,10 @@ def filters_of(year_from, year_to, sex, age_band, form, citizenship, region):
 def _figures(snap, filters, lang: str) -> dict[str, str | None]:
     from ctkit.analyse import charts, corridors, exploitation, flows, funnel, place_roles, profiles, trends
 
-    prof, expl = profiles(snap, filters), exploitation(snap, filters)
-    built = {
-        "sex": charts.bar(prof, "sex", "sex", lang), "age": charts.bar(prof, "age_band", None, lang),
-        "forms": charts.bar(expl, "form", "exploitation_form", lang),
-        "means": charts.bar(expl, "means", "means_of_control", lang, share=True),
-        "sankey": charts.sankey(flows(snap, filters), lang),
-        "map": charts.role_map(place_roles(snap, filters), corridors(snap, filters), lang),
-        "trends": charts.trend_line(trends(snap, filters), lang), "funnel": charts.funnel_chart(funnel(snap, filters),
-                                                                                             lang),
-    }
+    tables = {"profiles": profiles(snap, filters), "exploitation": exploitation(snap, filters),
+              "flows": flows(snap, filters), "roles": place_roles(snap, filters),
+              "corridors": corridors(snap, filters), "trends": trends(snap, filters), "funnel": funnel(snap, filters)}
+    built = charts.figure_set(tables, lang)
     # JSON inside <script type="application/json">: escape '<' so no '</script>' can end the element.
     return {name: None if fig is None else fig.to_json().replace("<", "\\u003c") for name, fig in built.items()}
 
