@@ -28,6 +28,9 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes.audit",
     "ctkit.web.routes.admin",
     "ctkit.web.routes_analyse",
+    "ctkit.web.routes_screening",
+    "ctkit.web.routes_casework",
+    "ctkit.web.routes_casework_api",
 ]
 
 
