@@ -29,8 +29,6 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes.admin",
     "ctkit.web.routes_analyse",
     "ctkit.web.routes_screening",
-    "ctkit.web.routes_casework",
-    "ctkit.web.routes_casework_api",
 ]
 
 
