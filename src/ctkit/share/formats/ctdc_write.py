@@ -102,7 +102,9 @@ def flag_text(values: np.ndarray, missing: str) -> np.ndarray:
 
 
 def combined(values: list[np.ndarray]) -> np.ndarray:
-    """Several stored flags as one: yes if any yes, no if all no, else unknown."""
+    """Several stored flags as one: yes if any yes, no if all no, else unknown (one flag: itself)."""
+    if len(values) == 1:
+        return values[0]  # flag_text reads 'unknown' and None alike
     stack = np.vstack(values)
     any_yes = (stack == "yes").any(axis=0)
     all_no = (stack == "no").all(axis=0)
