@@ -185,6 +185,8 @@ def render_report(snap: Snapshot, *, lang: str = "en", policy: DisclosurePolicy 
         "texts": {"who": _who(p, lang), "exploitation": _exploitation(p, lang), "routes": _routes(p, lang),
                   "trends": _trends(p, lang), "funnel": _funnel(p, lang)},
         "figures": _figures(p, lang),
+        # sections the source does not record at all (e.g. no funnel in CTDC files): said so, not "too few"
+        "unrecorded": {name for name, table in (("funnel", p.funnel), ("sankey", p.flows)) if table.empty},
         "places": _place_rows(p, lang),
         "footer": message("footer", lang, source=source, date=(today or date.today()).isoformat()),
     }

@@ -61,6 +61,7 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "{reported} случаям подаётся заявление в полицию, и {convicted} заканчиваются "
                           "приговором. Больше всего дел теряется между этапами «{from_stage}» и «{to_stage}». "
                           "Медианное время от этапа «{first_stage}» до следующего - {days} дн."},
+    "not_recorded": {"en": "This source does not record this.", "ru": "В этом источнике это не отмечается."},
     "no_data": {"en": "Not enough records to show this without risk to the people in them.",
                 "ru": "Недостаточно записей, чтобы показать это без риска для людей."},
     "method": {"en": "How these figures were made", "ru": "Как получены эти цифры"},
