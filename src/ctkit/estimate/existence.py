@@ -21,7 +21,9 @@ from ctkit.estimate.models import Model, model_names
 
 # The LP optimum is a cell mean; one below this (relative to the mean count) is taken as zero.
 LP_TOLERANCE = 1e-9
-RANK_TOLERANCE = 1e-9
+GRAM_TOLERANCE = 1e-10
+# entries of a null-space direction below this are zero (null vectors from eigh are accurate to ~1e-8)
+DIRECTION_TOLERANCE = 1e-7
 
 
 @dataclass(frozen=True)
@@ -61,18 +63,15 @@ def lp_exists(x: np.ndarray, y: np.ndarray) -> bool:
     positive = y > 0
     if positive.all():
         return True
-    rows = x[positive]
-    _, singular, vt = np.linalg.svd(rows, full_matrices=rows.shape[0] < rows.shape[1])
-    rank = int(np.sum(singular > RANK_TOLERANCE * max(singular.max(initial=0.0), 1.0)))
-    null = vt[rank:].T
+    null = null_space(x[positive])
     if null.shape[1] == 0:
         return True
     directions = x[~positive] @ null
-    if np.abs(directions).max() < RANK_TOLERANCE:
+    if np.abs(directions).max() < DIRECTION_TOLERANCE:
         return True
     if null.shape[1] == 1:  # one direction and its opposite: fails iff it has one sign on the zero cells
         d = directions[:, 0]
-        one_sign = np.all(d <= RANK_TOLERANCE) or np.all(d >= -RANK_TOLERANCE)
+        one_sign = np.all(d <= DIRECTION_TOLERANCE) or np.all(d >= -DIRECTION_TOLERANCE)
         return not one_sign
     # maximise the total decrease -sum(d) with -1 <= d <= 0 on the zero cells
     result = linprog(
@@ -101,11 +100,18 @@ def interior_lp_exists(x: np.ndarray, y: np.ndarray) -> bool:
     return result.status == 0 and -result.fun > LP_TOLERANCE
 
 
+def null_space(x: np.ndarray) -> np.ndarray:
+    """Orthonormal basis (columns) of the null space of ``x``, from the eigenvectors of the small Gram matrix.
+
+    Designs here are 0/1 with few columns and many rows: ``x'x`` is cheap and its zero eigenvalues are well
+    separated from the others, which are at least of order one.
+    """
+    values, vectors = np.linalg.eigh(x.T @ x)
+    return vectors[:, values <= GRAM_TOLERANCE * max(values.max(initial=0.0), 1.0)]
+
+
 def full_rank(x: np.ndarray) -> bool:
-    if x.shape[0] < x.shape[1]:
-        return False
-    singular = np.linalg.svd(x, compute_uv=False)
-    return bool(singular.min() > RANK_TOLERANCE * max(singular.max(), 1.0))
+    return x.shape[0] >= x.shape[1] and null_space(x).shape[1] == 0
 
 
 def check_model(history: CaptureHistory, model: Model) -> ExistenceCheck:
