@@ -37,6 +37,7 @@ COMMAND_MODULES: list[str] = [
     "ctkit.cli.format_commands",
     "ctkit.cli.extract_commands",
     "ctkit.cli.web_commands",
+    "ctkit.cli.link_commands",
     "ctkit.cli.analyse_commands",
     "ctkit.cli.estimate_commands",
 ]

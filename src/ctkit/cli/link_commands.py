@@ -1,0 +1,171 @@
+"""``ctkit link`` (linkage inside a country) and ``ctkit share encode|match|resolve|secret`` (across borders).
+
+Commands parse arguments and call :mod:`ctkit.share.link`; outputs hold record ids and scores, never names.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+__all__ = ["register"]
+
+link_app = typer.Typer(
+    help="Link person records across agencies (Splink, Fellegi-Sunter).\n\n"
+    "Example: ctkit link run police.csv ngo.csv --out linked/",
+    no_args_is_help=True,
+)
+_err = Console(stderr=True)
+
+
+@link_app.command("run")
+def link_run(
+    registers: Annotated[list[Path], typer.Argument(help="Register files (CSV/Parquet), one per list.")],
+    out: Annotated[Path, typer.Option(help="Output folder (clusters.csv, uncertain.csv, params.json).")],
+    params: Annotated[Path | None, typer.Option(help="Trained parameters; trains on the input when absent.")] = None,
+    accept: Annotated[float, typer.Option(help="Match probability at or above which a pair is a link.")] = 0.99,
+    review: Annotated[float, typer.Option(help="Lowest match probability listed for review.")] = 0.5,
+    capture_histories: Annotated[Path | None, typer.Option(help="Write capture histories (estimation CSV).")] = None,
+    seed: Annotated[int, typer.Option(help="Seed for training samples.")] = 1,
+) -> None:
+    """Train (or load) the model, link the registers, write linked persons and pairs for review.
+
+    Example: ctkit link run police.csv ngo.csv --out linked/ --capture-histories histories.csv
+    """
+    from ctkit.share.link import (
+        TrainedParameters,
+        link,
+        prepare_records,
+        read_registers,
+        train,
+        write_capture_histories,
+    )  # fmt: skip
+    from ctkit.share.link import (
+        capture_histories as histories,
+    )
+
+    with _err.status("reading and normalising registers"):
+        records = prepare_records(read_registers(registers))
+    if params is None:
+        with _err.status(f"training the model on {len(records)} records (EM)"):
+            trained = train(records, seed=seed)
+    else:
+        trained = TrainedParameters.load(params)
+    with _err.status("scoring candidate pairs and clustering"):
+        result = link(records, trained, accept=accept, review=review)
+        clusters = result.clusters()
+    out.mkdir(parents=True, exist_ok=True)
+    trained.save(out / "params.json")
+    clusters.to_csv(out / "clusters.csv", index=False)
+    result.uncertain().to_csv(out / "uncertain.csv", index=False)
+    if capture_histories is not None:
+        write_capture_histories(histories(clusters, lists=list(dict.fromkeys(records["list"]))), capture_histories)
+    persons = clusters["person_id"].nunique()
+    _err.print(f"{len(records)} records -> {persons} persons; {len(result.uncertain())} pairs to review")
+
+
+@link_app.command("generate")
+def link_generate(
+    out: Annotated[Path, typer.Option(help="Output folder for <list>.parquet and truth.parquet.")],
+    records: Annotated[int, typer.Option(help="About how many records in all.")] = 10_000,
+    seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+) -> None:
+    """Generate synthetic linked registers with realistic errors and known true matches.
+
+    Example: ctkit link generate --out synthetic/ --records 100000
+    """
+    from ctkit.share.link import GeneratorConfig, write_registers
+
+    with _err.status("generating"):
+        paths = write_registers(GeneratorConfig(n_records=records, seed=seed), out)
+    _err.print(f"wrote {len(paths)} files to {out}")
+
+
+def _share_app(app: typer.Typer) -> typer.Typer:
+    """The ``share`` group: reuse one another module registered, else create it."""
+    for group in app.registered_groups:
+        if group.name == "share" and group.typer_instance is not None:
+            return group.typer_instance
+    share = typer.Typer(
+        help="Exchange data safely with partners.\n\nExample: ctkit share match a.parquet b.parquet --out m.csv",
+        no_args_is_help=True,
+    )
+    app.add_typer(share, name="share")
+    return share
+
+
+def encode(
+    register: Annotated[Path, typer.Argument(help="The holder's register (CSV/Parquet).")],
+    secret: Annotated[Path, typer.Option(help="The per-project secret file (never give it to the hub).")],
+    out: Annotated[Path, typer.Option(help="Encodings to send to the hub (Parquet).")],
+    keep: Annotated[Path, typer.Option(help="Private map of random ids to own records: keep it.")],
+) -> None:
+    """Encode a register as hardened Bloom filters (holder).
+
+    Example: ctkit share encode police.csv --secret project.secret --out police.enc.parquet --keep police.keep.parquet
+    """
+    from ctkit.share.link import EncodingSettings, encode_file, load_secret, read_register
+
+    with _err.status("encoding"):
+        meta = encode_file(read_register(register), load_secret(secret), EncodingSettings(), out, keep)
+    _err.print(f"{meta.records} encodings (fakes included); fingerprint {meta.fingerprint}")
+
+
+def match(
+    encodings_a: Annotated[Path, typer.Argument(help="First holder's encodings.")],
+    encodings_b: Annotated[Path, typer.Argument(help="Second holder's encodings.")],
+    out: Annotated[Path, typer.Option(help="Match file (CSV): pair_ref, rid_a, rid_b, band.")],
+    expect_fingerprint: Annotated[str | None, typer.Option(help="Refuse encodings without this fingerprint.")] = None,
+) -> None:
+    """Compare two holders' encodings (hub); returns random-id pairs and a score band only.
+
+    Example: ctkit share match police.enc.parquet foreign.enc.parquet --out matches.csv
+    """
+    from ctkit.share.link import match_files
+
+    with _err.status("matching"):
+        pairs = match_files(encodings_a, encodings_b, expected_fingerprint=expect_fingerprint)
+    pairs.to_csv(out, index=False)
+    _err.print(f"{len(pairs)} pairs")
+
+
+def resolve_cmd(
+    matches: Annotated[Path, typer.Argument(help="The hub's match file.")],
+    keep: Annotated[Path, typer.Option(help="This holder's private map from 'share encode'.")],
+    out: Annotated[Path, typer.Option(help="Own matched records (CSV): pair_ref, record_id, band.")],
+) -> None:
+    """Learn which of your own records matched (holder); fake records are dropped.
+
+    Example: ctkit share resolve matches.csv --keep police.keep.parquet --out police.matched.csv
+    """
+    import pandas as pd
+
+    from ctkit.share.link import resolve
+
+    own = resolve(pd.read_csv(matches, dtype=str), pd.read_parquet(keep))
+    own.to_csv(out, index=False)
+    _err.print(f"{len(own)} own records matched")
+
+
+def secret_cmd(out: Annotated[Path, typer.Option(help="Where to write the new secret (mode 0600).")]) -> None:
+    """Create a per-project secret for encodings; share it only with the other holders.
+
+    Example: ctkit share secret --out project.secret
+    """
+    from ctkit.share.link import create_secret
+
+    create_secret(out)
+    _err.print(f"secret written to {out}")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``link`` and the record-linkage commands of ``share`` to the ctkit app."""
+    app.add_typer(link_app, name="link")
+    share = _share_app(app)
+    share.command("encode")(encode)
+    share.command("match")(match)
+    share.command("resolve")(resolve_cmd)
+    share.command("secret")(secret_cmd)
