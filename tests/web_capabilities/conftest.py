@@ -22,3 +22,17 @@ def form_token(html: str) -> str:
 def clients(sqlite_world):  # noqa: F811
     """One signed-in client per role (sign-ins are the slow part of these tests)."""
     return {role: sqlite_world.login(name) for role, name in ROLES.items()}
+
+
+@pytest.fixture(scope="session")
+def gazetteer_cache(tmp_path_factory):
+    """The extractor's gazetteer cache in a session temporary directory (hermetic; built once, a few seconds)."""
+    import os
+
+    previous = os.environ.get("CTKIT_CACHE_DIR")
+    os.environ["CTKIT_CACHE_DIR"] = str(tmp_path_factory.mktemp("ctkit-cache"))
+    yield
+    if previous is None:
+        os.environ.pop("CTKIT_CACHE_DIR", None)
+    else:
+        os.environ["CTKIT_CACHE_DIR"] = previous
