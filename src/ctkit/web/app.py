@@ -30,6 +30,8 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes_analyse",
     "ctkit.web.routes_extract",
     "ctkit.web.routes_screening",
+    "ctkit.web.routes_casework",
+    "ctkit.web.routes_casework_api",
 ]
 
 
