@@ -35,6 +35,8 @@ def spark():
     # Python workers must run this interpreter, which has ctkit installed.
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     session = (pyspark_sql.SparkSession.builder.master("local[1]").appName("ctkit-extract-test")
-               .config("spark.sql.shuffle.partitions", "1").config("spark.ui.enabled", "false").getOrCreate())
+               .config("spark.sql.shuffle.partitions", "1").config("spark.ui.enabled", "false")
+               .config("spark.default.parallelism", "1")
+               .config("spark.executorEnv.CTKIT_CACHE_DIR", os.environ["CTKIT_CACHE_DIR"]).getOrCreate())
     yield session
     session.stop()

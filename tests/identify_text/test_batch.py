@@ -72,7 +72,7 @@ def test_spark_map_in_pandas_matches_local(java_available, spark):
     from ctkit.identify.text.spark import extract_dataframe
 
     rows = [("s1", GOOD), ("s2", ""), ("s3", "Её вывезли в Польшу.")]
-    df = spark.createDataFrame(rows, "id string, text string").repartition(2)
+    df = spark.createDataFrame(rows, "id string, text string")
     out = {r["id"]: r for r in extract_dataframe(df).collect()}
     assert out["s2"]["error"] and out["s2"]["result"] is None
     assert json.loads(out["s1"]["result"]) == extract_record(Document("s1", text=GOOD))

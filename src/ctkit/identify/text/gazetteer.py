@@ -136,6 +136,7 @@ def _add_countries(gaz: Gazetteer, curated: dict) -> None:
         code = country.alpha_2
         extra = curated.get(code, {})
         name = extra.get("name") or en.get(code) or getattr(country, "common_name", None) or country.name
+        name = re.sub(r"\s*\(.*\)$", "", name)  # "Myanmar (Burma)" -> "Myanmar"
         place = Place(name, "country", code, "country")
         gaz.countries[code] = place
         names = {name, country.name, getattr(country, "common_name", None), getattr(country, "official_name", None),

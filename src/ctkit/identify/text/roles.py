@@ -77,10 +77,21 @@ def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) ->
     return None
 
 
+def _origin_phrase_before(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) -> bool:
+    """"from small towns in eastern Ukraine": "from" a few plain words before "in X", with no place between."""
+    for start in range(m.first - 2, max(lo, m.first - 6) - 1, -1):
+        token = tokens[start]
+        if lex.role_cues["origin_preps"].find(tokens, start, start + 1):
+            return True
+        if token.lower not in lex.skip and token.norm not in lex.skip:
+            return False  # "rescued from a brothel in Sofia": only words like "village", "their" may stand between
+    return False
+
+
 def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, hits: list[Hit]) -> str:
     """Role of a place after "in" / "в" + prepositional."""
     lo = max(sentence.first, m.first - 6)
-    if lex.role_cues["origin_verbs"].find(tokens, lo, m.first):
+    if lex.role_cues["origin_verbs"].find(tokens, lo, m.first) or _origin_phrase_before(lex, tokens, m, lo):
         return "origin"
     if any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3), m.first)):
         return "other"

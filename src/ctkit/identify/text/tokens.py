@@ -26,7 +26,9 @@ _EN_IRREGULAR = {
     "lured": "lure", "owed": "owe", "said": "say", "came": "come", "sent": "send", "met": "meet",
     "news": "news", "lives": "live", "wives": "wife", "housewives": "housewife", "bus": "bus",
     "girls": "girl", "boys": "boy", "minors": "minor", "this": "this", "his": "his", "as": "as",
-    "us": "us", "its": "its", "series": "series", "status": "status", "virus": "virus", "abuses": "abuse",
+    "us": "us", "its": "its",
+    "care": "care", "cares": "care", "cared": "care", "caring": "care", "series": "series", "status": "status",
+    "virus": "virus", "abuses": "abuse",
 }
 _EN_TOKEN = re.compile(r"\w+(?=n't\b)|n't\b|\w+(?:-\w+)*|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZА-ЯЁ0-9])|\n\s*\n")
