@@ -45,7 +45,7 @@ def tables(draw):
     return CaptureHistory(tuple("ABCD"[:k]), np.array(counts, dtype=float)), closure(model_terms)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(tables())
 def test_null_space_existence_test_agrees_with_the_sparsemse_lp(case) -> None:
     history, model = case

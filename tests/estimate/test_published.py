@@ -120,7 +120,7 @@ STEPWISE_BOOTSTRAP = [
 
 @pytest.mark.parametrize(("dataset", "point", "low", "high"), STEPWISE_BOOTSTRAP)
 def test_stepwise_bootstrap_bca_within_monte_carlo_tolerance(dataset, point, low, high) -> None:
-    boot = bootstrap(load(dataset), StepwiseSelector(0.02), 1000, seed=SEED)
+    boot = bootstrap(load(dataset), StepwiseSelector(0.02), 600, seed=SEED)
     assert close(boot.estimate, point, POINT)
     assert within_monte_carlo(boot, low, high) == []
 
@@ -140,7 +140,7 @@ def test_bic_bootstrap_bca_within_monte_carlo_tolerance(dataset, max_order, top,
     history = load(dataset)
     ranking = search_models(history, "bic", max_order)
     models = tuple(ranking.top(top)) if top else None
-    resamples = 300 if top is None or top <= 20 else 200  # Monte Carlo tolerance follows the number
+    resamples = 250 if top is None or top <= 20 else 150  # the Monte Carlo tolerance follows the number
     boot = bootstrap(history, SearchSelector("bic", max_order, models), resamples, seed=SEED)
     assert close(boot.estimate, point, POINT)
     assert within_monte_carlo(boot, low, high) == []

@@ -91,18 +91,20 @@ class _Chunk:
         np.put_along_axis(scattered, self.terms[which], beta, axis=1)
         return subset_sums(scattered, self.k)
 
-    def loglik(self, eta: np.ndarray, which: np.ndarray) -> np.ndarray:
+    def loglik(self, eta: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Log-likelihood (without the constant) and the fitted means, which the next Newton step reuses."""
         rows, y = self.rows[which], self.y[which]
         with np.errstate(over="ignore", invalid="ignore"):
-            value = np.sum(rows * (y * eta - np.exp(eta)), axis=1)
-        return np.where(np.isfinite(value), value, -np.inf)
+            mu = np.exp(eta) * rows
+            value = np.sum(rows * y * eta - mu, axis=1)
+        return np.where(np.isfinite(value), value, -np.inf), mu
 
-    def newton_system(self, eta: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        with np.errstate(over="ignore"):
-            mu = np.exp(eta) * self.rows[which]
+    def newton_system(self, mu: np.ndarray, which: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Score and information at fitted means ``mu`` (zero on dropped cells)."""
         upper = superset_sums(mu, self.k)
         score = self.sufficient[which] - np.take_along_axis(upper, self.terms[which], axis=1)
-        info = upper[np.arange(len(which))[:, None, None], self.unions[which]]
+        offsets = (np.arange(len(which)) * upper.shape[1])[:, None, None]
+        info = np.take(upper, self.unions[which] + offsets)
         return score, info
 
     def fresh_start(self, beta: np.ndarray, fresh: np.ndarray, which: np.ndarray) -> np.ndarray:
@@ -155,18 +157,18 @@ def _newton_chunk(
     if warm.size:
         beta[warm] = chunk.fresh_start(np.nan_to_num(beta[warm]), fresh[warm], warm)
     eta = chunk.eta(beta, everyone)
-    loglik = chunk.loglik(eta, everyone)
+    loglik, mu = chunk.loglik(eta, everyone)
     converged = np.zeros(len(terms), dtype=bool)
     active = np.flatnonzero(ok)
     for _ in range(MAX_ITERATIONS):
         if active.size == 0:
             break
-        score, info = chunk.newton_system(eta[active], active)
+        score, info = chunk.newton_system(mu[active], active)
         step, ok_step = _solve(info, score)
         decrement = np.sum(step * score, axis=1)
         done = (decrement < DECREMENT_TOLERANCE) & ok_step
         improved = _halve_until_better(chunk, active, beta[active], step, loglik[active])
-        beta[active], eta[active], loglik[active] = improved
+        beta[active], eta[active], loglik[active], mu[active] = improved
         converged[active[done]] = True
         active = active[~done & ok_step]
     constant = np.sum(rows * gammaln(y + 1), axis=1)
@@ -175,10 +177,10 @@ def _newton_chunk(
 
 def _halve_until_better(
     chunk: _Chunk, which: np.ndarray, beta: np.ndarray, step: np.ndarray, old: np.ndarray
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     candidate = beta + step
     eta = chunk.eta(candidate, which)
-    new = chunk.loglik(eta, which)
+    new, mu = chunk.loglik(eta, which)
     worse = new < old - 1e-12 * np.abs(old)
     for _ in range(30):
         if not worse.any():
@@ -186,6 +188,6 @@ def _halve_until_better(
         step[worse] /= 2
         candidate[worse] = beta[worse] + step[worse]
         eta[worse] = chunk.eta(candidate[worse], which[worse])
-        new[worse] = chunk.loglik(eta[worse], which[worse])
+        new[worse], mu[worse] = chunk.loglik(eta[worse], which[worse])
         worse = new < old - 1e-12 * np.abs(old)
-    return candidate, eta, new
+    return candidate, eta, new, mu
