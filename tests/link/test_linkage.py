@@ -82,3 +82,13 @@ def test_capture_histories_from_linkage(result, records):
     assert (table[["police", "ngo", "foreign"]].sum(axis=1) > 0).all()
     with pytest.raises(ValidationError):
         capture_histories(clusters, lists=["police"])
+
+
+def test_capture_histories_read_by_the_estimation_package(tmp_path, result):
+    from ctkit.estimate.history import read_table
+
+    clusters = result.clusters()
+    capture_histories(clusters, lists=["police", "ngo", "foreign"]).to_csv(tmp_path / "h.csv", index=False)
+    history = read_table(tmp_path / "h.csv")
+    assert history.lists == ("police", "ngo", "foreign")
+    assert history.n_observed == clusters["person_id"].nunique()
