@@ -36,6 +36,15 @@ def test_old_cookie_is_worthless_after_logout(world):
                         headers={"X-CSRF-Token": csrf}).status_code == 401
 
 
+def test_a_dead_session_cookie_is_audited(world):
+    client = world.client()
+    client.cookies.set("ctkit_session", "not-a-live-session")
+    assert client.get("/api/v1/cases").status_code == 401
+    with world.store.engine.connect() as conn:
+        row = conn.execute(select(audit_events).order_by(audit_events.c.seq.desc())).first()
+    assert (row.action, row.outcome, row.reason, row.actor_id) == ("case.list", "denied", "session_invalid", None)
+
+
 def test_totp_is_required_for_roles_that_see_personal_data(world):
     client = world.client()
     response = client.post("/api/v1/session", json={"username": "worker_a", "password": PASSWORD})

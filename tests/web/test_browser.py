@@ -143,3 +143,22 @@ def test_language_switch_is_stored_per_user(page, sqlite_world):
         assert sign_out in page.inner_text("header")
         page.goto("/")
         assert sign_out in page.inner_text("header")  # stored for the user, not a one-page choice
+
+
+UNLABELLED = """() => [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
+    .filter(e => !(e.id && document.querySelector(`label[for="${e.id}"]`)) && !e.closest('label')
+                 && !e.getAttribute('aria-label')).length"""
+
+
+def test_forms_are_labelled_and_fit_a_phone(browser, server, sqlite_world):
+    context = browser.new_context(base_url=server, viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.goto("/login")
+    assert page.evaluate(UNLABELLED) == 0
+    sign_in(page, sqlite_world, "supervisor_a")
+    for url in ("/", "/cases", f"/cases/{sqlite_world.cases['org']}", "/audit/volume"):
+        page.goto(url)
+        assert page.evaluate(UNLABELLED) == 0, url
+        assert page.evaluate("document.documentElement.scrollWidth") <= 362, url  # no sideways scrolling
+    context.close()
+

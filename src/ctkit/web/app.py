@@ -21,6 +21,15 @@ from ctkit.web import errors
 from ctkit.web.hardening import BodySizeLimit, SecurityHeaders
 from ctkit.web.state import MAX_BODY_BYTES, WebState
 
+# What the guard and the error handlers can answer on any JSON route; merged into each route's own responses.
+API_ERRORS: dict[int | str, dict] = {
+    401: {"description": "not signed in, or the session expired"},
+    403: {"description": "not allowed, or CSRF token missing or wrong"},
+    404: {"description": "no such resource in your scope"},
+    413: {"description": "request body too large"},
+    422: {"description": "invalid input; the message names the fields"},
+}
+
 # Each module exposes ``router`` (pages, not in the OpenAPI document) and ``api`` (JSON under /api/v1).
 ROUTE_MODULES: list[str] = [
     "ctkit.web.routes.session",
@@ -28,7 +37,6 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes.audit",
     "ctkit.web.routes.admin",
     "ctkit.web.routes_analyse",
-    "ctkit.web.routes_training",
     "ctkit.web.routes_estimate",
     "ctkit.web.routes_extract",
     "ctkit.web.routes_screening",
@@ -54,7 +62,7 @@ def create_app(settings: Settings, store: Store, *, max_body_bytes: int = MAX_BO
     for name in ROUTE_MODULES:
         module = importlib.import_module(name)
         app.include_router(module.router)
-        app.include_router(module.api)
+        app.include_router(module.api, responses=API_ERRORS)
     static_dir = str(resources.files("ctkit.web").joinpath("static"))
     app.mount("/static", StaticFiles(directory=static_dir), name="static")
 

@@ -100,6 +100,8 @@ def requires(action: str) -> Callable[..., Any]:
         info = await run_in_threadpool(auth.load_session, state.store.engine, token, **state.session_limits,
                                        allow_partial=True)
         if info is None:
+            if token:  # a cookie that is unknown or expired: worth a trace (a stolen or replayed token?)
+                await run_in_threadpool(audit_denial, state, None, action, "route", None, "session_invalid")
             raise AuthenticationError("sign in to continue")
         if not info.mfa_ok:
             raise SecondFactorRequired("enter the code from your authenticator app to finish signing in")
