@@ -50,17 +50,31 @@ def _ctkit(records: pd.DataFrame, truth: set, em_pairs: float) -> tuple[dict, pd
 
 def _baseline(registers: pd.DataFrame, records: pd.DataFrame, truth: set, em_pairs: float) -> dict:
     """Plain Splink: default comparisons on raw names (no transliteration), dates parsed to ISO only."""
-    from splink import Linker, block_on
+    import splink.comparison_library as cl
+    from splink import Linker, SettingsCreator, block_on
 
     from ctkit.share.link import DuckDBEngine
-    from ctkit.share.link.model import baseline_settings
+
+    baseline_settings = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        comparisons=[
+            cl.NameComparison("first_name"),
+            cl.NameComparison("last_name"),
+            cl.DateOfBirthComparison("birth_date", input_is_string=True),
+            cl.ExactMatch("sex"),
+            cl.ExactMatch("nationality"),
+            cl.ExactMatch("place_of_origin"),
+        ],
+        blocking_rules_to_generate_predictions=[block_on("first_name", "last_name"), block_on("birth_date")],
+    )
 
     raw = registers[["first_name", "last_name", "sex", "nationality", "place_of_origin"]].reset_index(drop=True)
     raw = raw.assign(unique_id=records["unique_id"].to_numpy(), birth_date=records["birth_date"].to_numpy())
     start = time.perf_counter()
     engine = DuckDBEngine()
     db_api = engine.db_api()
-    linker = Linker(engine.table(db_api, raw, "raw"), baseline_settings(), log_level=None)
+    linker = Linker(engine.table(db_api, raw, "raw"), baseline_settings, log_level=None)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_name", "last_name", "birth_date")], recall=0.8
     )

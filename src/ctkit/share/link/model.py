@@ -19,7 +19,6 @@ from ctkit.share.link.normalise import name_key, normalise_text, parse_date
 
 __all__ = [
     "INPUT_COLUMNS",
-    "baseline_settings",
     "person_settings",
     "prediction_blocking_rules",
     "prepare_records",
@@ -191,25 +190,4 @@ def person_settings():
         blocking_rules_to_generate_predictions=prediction_blocking_rules(),
         retain_intermediate_calculation_columns=False,
         retain_matching_columns=False,
-    )
-
-
-def baseline_settings():
-    """A plain Splink model with library defaults on the raw (untransliterated) columns, for benchmarks only."""
-    splink, cl, _ = _splink()
-    return splink.SettingsCreator(
-        link_type="dedupe_only",
-        unique_id_column_name="unique_id",
-        comparisons=[
-            cl.NameComparison("first_name"),
-            cl.NameComparison("last_name"),
-            cl.DateOfBirthComparison("birth_date", input_is_string=True),
-            cl.ExactMatch("sex"),
-            cl.ExactMatch("nationality"),
-            cl.ExactMatch("place_of_origin"),
-        ],
-        blocking_rules_to_generate_predictions=[
-            splink.block_on("first_name", "last_name"),
-            splink.block_on("birth_date"),
-        ],
     )
