@@ -99,6 +99,10 @@ def run(quick: bool) -> None:
     print(f"extract, 1 process: {one:.1f} docs/s (baseline)")
     print(f"extract, 2 processes: {two:.1f} docs/s = {two / one:.2f}x the baseline; "
           f"{two / floor:.2f}x the tokenise-only rate; target >= 20 docs/s")
+    big = " ".join(make_corpus(100 if quick else 1500, seed=11))
+    started = time.perf_counter()
+    extract(big)
+    print(f"one document of {len(big) / 1e6:.1f} million characters: {time.perf_counter() - started:.1f} s")
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     print(f"peak memory: this process {own:.0f} MiB, largest worker {children:.0f} MiB")

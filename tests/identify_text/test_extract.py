@@ -121,3 +121,29 @@ def test_large_document_is_processed():
 def test_unresolved_places_are_reported():
     result = extract("She was taken from Zzyzxville to Poland.")
     assert [u["surface"] for u in result["unresolved_places"]] == ["Zzyzxville"]
+
+
+@pytest.mark.parametrize("text", [
+    "It is unclear whether the women were forced into prostitution.",
+    "Установить, подвергались ли они принудительному труду, не удалось.",
+    "Фактов принудительного труда не выявлено.",
+])
+def test_hedged_and_negated_statements_give_no_label(text):
+    assert extract(text)["exploitation"] == []
+
+
+def test_negation_inside_the_pattern_is_kept():
+    means = {m["label"] for m in extract("The workers were not paid for months.")["means"]}
+    assert "withheld_wages" in means
+
+
+def test_gazetteer_is_cached_on_disk(tmp_path, monkeypatch):
+    from ctkit.identify.text import gazetteer
+
+    monkeypatch.setenv("CTKIT_CACHE_DIR", str(tmp_path))
+    gazetteer.load_gazetteer.cache_clear()
+    try:
+        gazetteer.load_gazetteer()
+        assert list(tmp_path.glob("gazetteer-*.pickle"))
+    finally:
+        gazetteer.load_gazetteer.cache_clear()
