@@ -37,6 +37,7 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes.audit",
     "ctkit.web.routes.admin",
     "ctkit.web.routes_analyse",
+    "ctkit.web.routes_training",
     "ctkit.web.routes_estimate",
     "ctkit.web.routes_extract",
     "ctkit.web.routes_screening",
