@@ -23,7 +23,7 @@ def export_ctdc(
     *,
     gate: ExportGate = UNREVIEWED,
     progress: Progress = no_progress,
-    chunk: int = 50_000,
+    chunk: int = 20_000,
 ) -> ExportReport:
     """Write every case of the store to ``out`` in ``layout_name``; returns an :class:`ExportReport`.
 
