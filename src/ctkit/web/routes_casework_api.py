@@ -8,13 +8,17 @@ except the referral packet (the fields the sender chose, after acceptance, while
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Path, Query
 from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ValidationError as ModelError
 
-from ctkit.model import TriState
+from ctkit.errors import ConflictError, ValidationError
+from ctkit.model import TriState, describe_validation_error
 from ctkit.record import consent, directory, lifecycle, referrals, support, views
 from ctkit.vocab import code_list
 from ctkit.web.guard import Ctx, requires
@@ -22,10 +26,29 @@ from ctkit.web.routes_casework_access import assign, case_file, casework, open_c
 
 router = APIRouter()  # no pages here: see routes_casework
 api = APIRouter(prefix="/api/v1/casework", tags=["casework"])
+
+
+def rules(func: Callable) -> Callable:
+    """422 means the request does not match the schema; a schema-valid request that the record's rules refuse
+    (a date out of order, a field a service does not need, an unknown code) answers 409, naming the field."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except ValidationError as exc:
+            raise ConflictError(exc.message, hint=exc.hint) from None
+        except ModelError as exc:
+            raise ConflictError(describe_validation_error(exc)) from None
+
+    return wrapper
+
 Uuid = Annotated[str, Path(pattern=r"^[0-9a-fA-F-]{36}$", description="opaque id (UUID)")]
 ERRORS = {401: {"description": "not signed in"}, 403: {"description": "not allowed"},
-          404: {"description": "no such record in your scope"}, 409: {"description": "illegal transition, no "
-          "consent, or changed by someone else"}, 422: {"description": "invalid input (names the field)"}}
+          404: {"description": "no such record in your scope"},
+          409: {"description": "refused by the record's rules (illegal transition, no consent, date out of order, "
+                "field not needed...) or changed by someone else; the message names the field"},
+          422: {"description": "the request does not match the schema"}}
 Ref = Annotated[str, Field(pattern=r"^[0-9a-fA-F-]{36}$")]
 Code = Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z_]+$")]
 
@@ -127,6 +150,7 @@ def _fields(body: TransitionIn) -> dict:
 
 
 @api.post("/cases", response_model=IdOut, status_code=201, responses=ERRORS)
+@rules
 def api_open_case(ctx: Annotated[Ctx, Depends(requires("case.create"))], body: OpenCaseIn) -> IdOut:
     """Open a case in your organisation after a screening; you own it."""
     code_list("sex").check(body.sex, "sex")
@@ -136,6 +160,7 @@ def api_open_case(ctx: Annotated[Ctx, Depends(requires("case.create"))], body: O
 
 
 @api.get("/cases/{case_id}", response_model=dict[str, object], responses=ERRORS)
+@rules
 def api_case_file(ctx: Annotated[Ctx, Depends(requires("case.view"))], case_id: Uuid) -> dict[str, object]:
     """The case file without personal data: statuses, decisions, referrals, services, deadlines, timeline."""
     f = case_file(ctx, case_id)
@@ -154,6 +179,7 @@ def api_case_file(ctx: Annotated[Ctx, Depends(requires("case.view"))], case_id: 
 
 
 @api.post("/cases/{case_id}/transitions", response_model=VersionOut, responses=ERRORS)
+@rules
 def api_transition(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid,
                    body: TransitionIn) -> VersionOut:
     """A case-worker transition (the table says which: e.g. activate, report)."""
@@ -163,6 +189,7 @@ def api_transition(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id:
 
 
 @api.post("/cases/{case_id}/decisions", response_model=VersionOut, responses=ERRORS)
+@rules
 def api_decision(ctx: Annotated[Ctx, Depends(requires("case.decide"))], case_id: Uuid,
                  body: TransitionIn) -> VersionOut:
     """A supervisor's decision: reasonable or conclusive grounds, reconsideration, closure, reopening."""
@@ -170,6 +197,7 @@ def api_decision(ctx: Annotated[Ctx, Depends(requires("case.decide"))], case_id:
 
 
 @api.post("/cases/{case_id}/closure-requests", response_model=IdOut, status_code=201, responses=ERRORS)
+@rules
 def api_request_closure(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid,
                         body: ClosureIn) -> IdOut:
     """Ask a supervisor to close the case (it appears in their decisions queue)."""
@@ -177,6 +205,7 @@ def api_request_closure(ctx: Annotated[Ctx, Depends(requires("case.edit"))], cas
 
 
 @api.post("/cases/{case_id}/reflection", response_model=IdOut, responses=ERRORS)
+@rules
 def api_extend_reflection(ctx: Annotated[Ctx, Depends(requires("case.decide"))], case_id: Uuid,
                           body: ExtendIn) -> IdOut:
     """Extend the recovery and reflection period."""
@@ -185,6 +214,7 @@ def api_extend_reflection(ctx: Annotated[Ctx, Depends(requires("case.decide"))],
 
 
 @api.post("/cases/{case_id}/assignees", response_model=IdOut, responses=ERRORS)
+@rules
 def api_assign(ctx: Annotated[Ctx, Depends(requires("case.decide"))], case_id: Uuid, body: AssignIn) -> IdOut:
     """Assign a case worker of the organisation to the case."""
     assign(ctx, case_id, body.user_id)
@@ -192,6 +222,7 @@ def api_assign(ctx: Annotated[Ctx, Depends(requires("case.decide"))], case_id: U
 
 
 @api.post("/cases/{case_id}/consents", response_model=IdOut, status_code=201, responses=ERRORS)
+@rules
 def api_consent(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid, body: ConsentIn) -> IdOut:
     """Record the person's consent for one purpose."""
     values = body.model_dump(exclude={"version"})
@@ -199,6 +230,7 @@ def api_consent(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uu
 
 
 @api.post("/cases/{case_id}/consents/{consent_id}/withdraw", response_model=IdOut, responses=ERRORS)
+@rules
 def api_withdraw(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid, consent_id: Uuid) -> IdOut:
     """Withdraw a consent, effective at once."""
     consent.withdraw(casework(ctx), who(ctx), case_id, consent_id)
@@ -206,30 +238,35 @@ def api_withdraw(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: U
 
 
 @api.post("/cases/{case_id}/referrals", response_model=IdOut, status_code=201, responses=ERRORS)
+@rules
 def api_refer(ctx: Annotated[Ctx, Depends(requires("case.refer"))], case_id: Uuid, body: ReferralIn) -> IdOut:
     """Refer (or transfer) the case to another organisation; consent for sharing is checked first."""
     return IdOut(id=referrals.send(casework(ctx), who(ctx), case_id, **body.model_dump()))
 
 
 @api.post("/cases/{case_id}/services", response_model=IdOut, status_code=201, responses=ERRORS)
+@rules
 def api_service(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid, body: ServiceIn) -> IdOut:
     """Plan or record a service your organisation provides."""
     return IdOut(id=support.record_service(casework(ctx), who(ctx), case_id, **body.model_dump()))
 
 
 @api.post("/cases/{case_id}/support-plans", response_model=IdOut, status_code=201, responses=ERRORS)
+@rules
 def api_plan(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid, body: PlanIn) -> IdOut:
     """Add a support plan (HTCDS spl_ fields); its free text is stored encrypted."""
     return IdOut(id=support.add_support_plan(casework(ctx), who(ctx), case_id, **body.model_dump()))
 
 
 @api.post("/cases/{case_id}/risk-assessments", response_model=IdOut, status_code=201, responses=ERRORS)
+@rules
 def api_risk(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid, body: RiskIn) -> IdOut:
     """Record a risk assessment of a return (needed before a return referral)."""
     return IdOut(id=support.assess_return_risk(casework(ctx), who(ctx), case_id, **body.model_dump()))
 
 
 @api.get("/referrals", response_model=list[dict[str, object]], responses=ERRORS)
+@rules
 def api_inbox(ctx: Annotated[Ctx, Depends(requires("referral.respond"))]) -> list[dict[str, object]]:
     """Referrals to your organisation (before acceptance: service, date and sender only)."""
     with ctx.state.store.engine.connect() as conn:
@@ -238,6 +275,7 @@ def api_inbox(ctx: Annotated[Ctx, Depends(requires("referral.respond"))]) -> lis
 
 
 @api.get("/referrals/{referral_id}", response_model=dict[str, object], responses=ERRORS)
+@rules
 def api_packet(ctx: Annotated[Ctx, Depends(requires("referral.respond"))], referral_id: Uuid) -> dict[str, object]:
     """What the referral shares, once accepted and while the person's consent holds (audited)."""
     return referrals.packet(casework(ctx), who(ctx), referral_id)
@@ -248,30 +286,35 @@ def _step(ctx: Ctx, referral_id: str, step: str) -> StatusOut:
 
 
 @api.post("/referrals/{referral_id}/accept", response_model=StatusOut, responses=ERRORS)
+@rules
 def api_accept(ctx: Annotated[Ctx, Depends(requires("referral.respond"))], referral_id: Uuid) -> StatusOut:
     """Accept a referral sent to your organisation."""
     return _step(ctx, referral_id, "accept")
 
 
 @api.post("/referrals/{referral_id}/reject", response_model=StatusOut, responses=ERRORS)
+@rules
 def api_reject(ctx: Annotated[Ctx, Depends(requires("referral.respond"))], referral_id: Uuid) -> StatusOut:
     """Reject a referral sent to your organisation."""
     return _step(ctx, referral_id, "reject")
 
 
 @api.post("/referrals/{referral_id}/done", response_model=StatusOut, responses=ERRORS)
+@rules
 def api_done(ctx: Annotated[Ctx, Depends(requires("referral.respond"))], referral_id: Uuid) -> StatusOut:
     """Mark an accepted referral done."""
     return _step(ctx, referral_id, "done")
 
 
 @api.post("/referrals/{referral_id}/revoke", response_model=StatusOut, responses=ERRORS)
+@rules
 def api_revoke(ctx: Annotated[Ctx, Depends(requires("case.refer"))], referral_id: Uuid) -> StatusOut:
     """Revoke a referral your organisation sent."""
     return _step(ctx, referral_id, "revoke")
 
 
 @api.post("/referrals/{referral_id}/services", response_model=IdOut, status_code=201, responses=ERRORS)
+@rules
 def api_referral_service(ctx: Annotated[Ctx, Depends(requires("referral.respond"))], referral_id: Uuid,
                          body: ServiceIn) -> IdOut:
     """Record the service given under an accepted referral (as the receiving organisation)."""
@@ -282,6 +325,7 @@ def api_referral_service(ctx: Annotated[Ctx, Depends(requires("referral.respond"
 
 
 @api.get("/decisions", response_model=list[dict[str, object]], responses=ERRORS)
+@rules
 def api_decisions(ctx: Annotated[Ctx, Depends(requires("case.decide"))]) -> list[dict[str, object]]:
     """What waits for a supervisor's decision in your organisation."""
     with ctx.state.store.engine.connect() as conn:
@@ -290,6 +334,7 @@ def api_decisions(ctx: Annotated[Ctx, Depends(requires("case.decide"))]) -> list
 
 
 @api.get("/deadlines", response_model=list[dict[str, object]], responses=ERRORS)
+@rules
 def api_deadlines(ctx: Annotated[Ctx, Depends(requires("case.list"))],
                   within_days: Annotated[int, Query(ge=0, le=366)] = 14) -> list[dict[str, object]]:
     """Open deadlines of the cases you may list, due within ``within_days`` (overdue included)."""
@@ -299,6 +344,7 @@ def api_deadlines(ctx: Annotated[Ctx, Depends(requires("case.list"))],
 
 
 @api.get("/directory", response_model=list[dict[str, object]], responses=ERRORS)
+@rules
 def api_directory(ctx: Annotated[Ctx, Depends(requires("session.use"))],
                   service: Annotated[str | None, Query(max_length=40)] = None,
                   language: Annotated[str | None, Query(max_length=8)] = None,
