@@ -155,3 +155,16 @@ def test_reflection_period_starts_with_positive_grounds_and_extends(desk):
     assert period["due_on"] == date(2025, 6, 15) and period["extensions"] == 1
     with pytest.raises(PermissionDenied):
         lifecycle.extend_reflection(desk.cw, desk.who("worker_a"), case_id, date(2025, 7, 1))
+
+
+def test_victim_role_non_punishment_and_compensation(desk):
+    case_id = desk.new_case()
+    worker = desk.who("worker_a")
+    lifecycle.apply(desk.cw, worker, case_id, "justice", "report", {"on": ON, "perpetrator_ref": "P1"})
+    pid = desk.store.cases.get(case_id).proceedings[0].id
+    lifecycle.record_victim_details(desk.cw, worker, case_id, pid, victim_role="injured_party",
+                                    non_punishment="yes", compensation_awarded="no")
+    p = desk.store.cases.get(case_id).proceedings[0]
+    assert (p.victim_role, p.non_punishment, p.compensation_awarded) == ("injured_party", "yes", "no")
+    with pytest.raises(ValidationError, match="victim_role: must be one of"):
+        lifecycle.record_victim_details(desk.cw, worker, case_id, pid, victim_role="suspect")

@@ -181,3 +181,25 @@ def extend_reflection(cw: Casework, who: Authorizer, case_id: str, until: date) 
         conn.execute(update(casework_deadlines).where(casework_deadlines.c.id == row["id"])
                      .values(due_on=until, extensions=row["extensions"] + 1))
         audit(conn, who, "case.extend_reflection", case_id, scope, days=(until - row["starts_on"]).days)
+
+
+def record_victim_details(cw: Casework, who: Authorizer, case_id: str, proceeding_id: str, *,
+                          victim_role: str | None = None, non_punishment: str | None = None,
+                          compensation_awarded: str | None = None, expected_version: int | None = None) -> int:
+    """Set the victim's role (witness / injured_party / none), the non-punishment flag and compensation on one
+    proceeding; returns the new case version. Values not given stay as they are; flags are yes / no / unknown."""
+    loaded = load(cw.repo, case_id, expected_version)
+    p = _proceeding(loaded.case, proceeding_id)
+    scope = who.authorize("case.edit", Target(case_id))
+    changes = {k: v for k, v in (("victim_role", victim_role), ("non_punishment", non_punishment),
+                                 ("compensation_awarded", compensation_awarded)) if v is not None}
+    try:
+        for name, value in changes.items():
+            setattr(p, name, value)
+    except ValueError as exc:  # pydantic's error on assignment, naming the field
+        raise ValidationError(f"{name}: must be one of the allowed values") from exc
+    with writing(cw.engine) as conn:
+        version = save_case(conn, loaded.case, loaded.version)
+        audit(conn, who, "case.justice", case_id, scope, proceeding=proceeding_id, fields=len(changes),
+              version=version)
+    return version

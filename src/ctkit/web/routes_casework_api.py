@@ -122,6 +122,13 @@ class RiskIn(Strict):
     level: Literal["low", "medium", "high"]
 
 
+class VictimIn(Strict):
+    victim_role: Literal["witness", "injured_party", "none"] | None = None
+    non_punishment: TriState | None = None
+    compensation_awarded: TriState | None = None
+    version: int | None = Field(default=None, ge=1, le=1_000_000_000)
+
+
 class ExtendIn(Strict):
     until: date
 
@@ -194,6 +201,16 @@ def api_decision(ctx: Annotated[Ctx, Depends(requires("case.decide"))], case_id:
                  body: TransitionIn) -> VersionOut:
     """A supervisor's decision: reasonable or conclusive grounds, reconsideration, closure, reopening."""
     return api_transition(ctx, case_id, body)
+
+
+@api.post("/cases/{case_id}/proceedings/{proceeding_id}/victim", response_model=VersionOut, responses=ERRORS)
+@rules
+def api_victim(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid, proceeding_id: Uuid,
+               body: VictimIn) -> VersionOut:
+    """The victim's role in one proceeding, the non-punishment flag and compensation."""
+    values = body.model_dump(exclude={"version"}, mode="json")
+    return VersionOut(id=case_id, version=lifecycle.record_victim_details(
+        casework(ctx), who(ctx), case_id, proceeding_id, expected_version=body.version, **values))
 
 
 @api.post("/cases/{case_id}/closure-requests", response_model=IdOut, status_code=201, responses=ERRORS)
