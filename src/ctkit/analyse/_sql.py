@@ -101,10 +101,13 @@ def finish(
 
 
 def single_response(attribute: str, column: str) -> str:
-    """SELECT of one single-response attribute over ``g``: (grp, attribute, value, count)."""
+    """SELECT of one single-response attribute over ``g``: (grp, attribute, value, count).
+
+    Groups on the ENUM-coded column and casts to text only the few result rows (casting every row is slow).
+    """
     return f"""
-    SELECT grp, '{attribute}' AS attribute, CAST({column} AS VARCHAR) AS value, count(*) AS count
-    FROM g GROUP BY ALL
+    SELECT grp, '{attribute}' AS attribute, CAST(v AS VARCHAR) AS value, count
+    FROM (SELECT grp, {column} AS v, count(*) AS count FROM g GROUP BY ALL)
     """
 
 

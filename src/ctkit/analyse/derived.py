@@ -85,14 +85,17 @@ def _pairs(source: str, column: str) -> str:
 DERIVED = ("case_routes", "case_places", "case_stages", *DISTINCT_PAIRS, *FLAG_TABLES)
 
 
-def encode_codes(con: duckdb.DuckDBPyConnection) -> None:
-    """Turn every VARCHAR code column into an ENUM of its own values: grouping on small integers is 2-4x faster.
+def encode_codes(con: duckdb.DuckDBPyConnection, tables: dict[str, list[str]] | None = None) -> None:
+    """Turn VARCHAR code columns into ENUMs of their own values: grouping on small integers is 2-4x faster.
 
-    Values are kept as they are (no code is dropped or renamed); results convert back to text.
+    ``tables`` maps table -> columns (default: every VARCHAR column of the snapshot schema). Values are kept as
+    they are (no code is dropped or renamed); results convert back to text.
     """
-    for table, columns in TABLES.items():
-        for column, kind in columns:
-            if kind != "VARCHAR" or not con.execute(f"SELECT count({column}) FROM {table}").fetchone()[0]:
+    if tables is None:
+        tables = {t: [c for c, kind in columns if kind == "VARCHAR"] for t, columns in TABLES.items()}
+    for table, columns in tables.items():
+        for column in columns:
+            if not con.execute(f"SELECT count({column}) FROM {table}").fetchone()[0]:
                 continue
             type_name = f"enum_{table}_{column}"
             con.execute(f"DROP TYPE IF EXISTS {type_name}")
@@ -111,6 +114,8 @@ def build_derived(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
         con.execute(f"DROP TABLE IF EXISTS {table}")
     con.execute(_route_summary())
     con.execute(_case_places())
+    route_columns = [f"{role}_{level}" for role in ("origin", "transit", "destination") for level in LEVEL_PLACE]
+    encode_codes(con, {"case_routes": route_columns, "case_places": ["level", "place"]})
     con.execute(CASE_STAGES, [list(code_list("lifecycle_stage"))])
     for table, (source, column) in DISTINCT_PAIRS.items():
         con.execute(f"CREATE TABLE {table} AS {_pairs(source, column)}")
