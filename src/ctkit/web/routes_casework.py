@@ -13,14 +13,16 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Form, Path, Query
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from ctkit.errors import ValidationError
 from ctkit.record import consent, directory, lifecycle, machines, reasons, referrals, support, views
+from ctkit.store import accounts as acc
 from ctkit.vocab import code_list
 from ctkit.web.guard import Ctx, requires
 from ctkit.web.pages import render
 from ctkit.web.policy import matrix
-from ctkit.web.routes_casework_access import case_file, casework, visible_case_ids, who
+from ctkit.web.routes_casework_access import assign, case_file, casework, open_case, visible_case_ids, who
 
 router = APIRouter(prefix="/casework")
 api = APIRouter()  # the JSON API lives in routes_casework_api
@@ -40,6 +42,14 @@ def label(ctx: Ctx) -> Callable[[str, str], str]:
     return lookup
 
 
+def colleagues(ctx: Ctx, role: str) -> list[tuple[str, str]]:
+    """(id, username) of the actor's organisation's users in ``role`` (usernames are staff, not victims)."""
+    u = acc.users.c
+    with ctx.state.store.engine.connect() as conn:
+        return [tuple(r) for r in conn.execute(select(u.id, u.username).where(
+            u.organisation_id == ctx.actor.organisation_id, u.role == role).order_by(u.username))]
+
+
 def page(ctx: Ctx, template: str, **values) -> Response:
     return render(ctx, f"casework/{template}", label=label(ctx), today=date.today(), **values)
 
@@ -55,8 +65,26 @@ def my_cases(ctx: Annotated[Ctx, Depends(requires("case.list"))]) -> Response:
         due = views.deadlines(conn, ids, today=date.today(), within_days=14)
         inbox = referrals.inbox(conn, ctx.actor.organisation_id, ("sent",))
     cases = [ctx.state.store.cases.get(i) for i in ids[:50]]
-    can = {a for a in ("referral.respond", "case.decide") if matrix().scopes(ctx.actor.role, a)}
-    return page(ctx, "home.html", cases=cases, due=due, inbox=inbox, can=can)
+    can = {a for a in ("referral.respond", "case.decide", "case.create") if matrix().scopes(ctx.actor.role, a)}
+    return page(ctx, "home.html", cases=cases, due=due, inbox=inbox, can=can, sexes=list(code_list("sex")))
+
+
+@router.post("/cases", include_in_schema=False)
+def open_case_form(ctx: Annotated[Ctx, Depends(requires("case.create"))], registered_on: Annotated[date, Form()],
+                   sex: Annotated[str, Form(max_length=40)] = "unknown",
+                   age_years: Annotated[int | None, Form(ge=0, le=120)] = None,
+                   refer: Annotated[bool, Form()] = False) -> Response:
+    code_list("sex").check(sex, "sex")
+    case_id = open_case(ctx, registered_on=registered_on, sex=sex, age_years=age_years, citizenship=[],
+                        language=None, first_name=None, refer=refer)
+    return back(f"/casework/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/assignees", include_in_schema=False)
+def assign_form(ctx: Annotated[Ctx, Depends(requires("case.decide"))], case_id: Uuid,
+                user_id: Annotated[str, Form(max_length=40)]) -> Response:
+    assign(ctx, case_id, user_id)
+    return back(f"/casework/cases/{case_id}")
 
 
 @router.get("/cases/{case_id}", include_in_schema=False)
@@ -68,9 +96,10 @@ def case_page(ctx: Annotated[Ctx, Depends(requires("case.view"))], case_id: Uuid
     moves = {name: m.available(lifecycle.state_of(case, name)) for name, m in machines().items()}
     justice = {p.id: machines()["justice"].available(p.status) for p in case.proceedings}
     role_can = {a for a in ("case.edit", "case.decide", "case.refer") if matrix().scopes(ctx.actor.role, a)}
+    workers = colleagues(ctx, "case_worker") if "case.decide" in role_can else []
     return page(ctx, "case.html", f=f, case=case, moves=moves, justice=justice, providers=providers,
                 role_can=role_can, reasons=reasons(), services=list(code_list("service_type")),
-                purposes=list(code_list("consent_purpose")), service_fields=referrals.SERVICE_FIELDS)
+                purposes=list(code_list("consent_purpose")), workers=workers)
 
 
 def _transition(ctx: Ctx, case_id: str, machine: str, action: str, on: date, version: int,
