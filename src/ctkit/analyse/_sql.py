@@ -100,13 +100,13 @@ def finish(
     return frame
 
 
-def single_response(attribute: str, column: str) -> str:
+def single_response(attribute: str, column: str, label: str = "CAST(v AS VARCHAR)") -> str:
     """SELECT of one single-response attribute over ``g``: (grp, attribute, value, count).
 
     Groups on the ENUM-coded column and casts to text only the few result rows (casting every row is slow).
     """
     return f"""
-    SELECT grp, '{attribute}' AS attribute, CAST(v AS VARCHAR) AS value, count
+    SELECT grp, '{attribute}' AS attribute, {label} AS value, count
     FROM (SELECT grp, {column} AS v, count(*) AS count FROM g GROUP BY ALL)
     """
 

@@ -23,7 +23,7 @@ def profiles(snap: Snapshot, filters: Filters | None = None, by: str | None = No
     singles = " UNION ALL ".join([
         single_response("sex", "sex"),
         single_response("age_band", "age_band"),
-        single_response("minor", "CASE WHEN is_minor THEN 'minor' WHEN NOT is_minor THEN 'adult' END"),
+        single_response("minor", "is_minor", "CASE WHEN v THEN 'minor' WHEN NOT v THEN 'adult' END"),
         single_response("citizenship", "citizenship"),
     ])
     scope = Scope.of(filters, by)
