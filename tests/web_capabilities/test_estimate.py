@@ -73,7 +73,7 @@ def test_store_histories(clients, sqlite_world):
     if not any(h.agencies for h in sqlite_world.store.cases.persons_capture_histories()):
         # The fixture cases have no recording agencies: a clear refusal, not an error page.
         refused = post(clients, "analyst", "/api/v1/estimate", json={"source": "store"})
-        assert refused.status_code == 422 and "agency" in refused.json()["message"]
+        assert refused.status_code == 404 and "agency" in refused.json()["message"]
         patterns = [("police",)] * 30 + [("ngo",)] * 20 + [("police", "ngo")] * 6 + [("health",)] * 10 + \
             [("police", "health")] * 3 + [("ngo", "health")] * 2
         sqlite_world.store.cases.add_many(Case(registered_on=date(2025, 1, 1), recorded_by=list(p))

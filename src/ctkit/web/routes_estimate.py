@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, File, Form, UploadFile
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from ctkit.errors import ValidationError
+from ctkit.errors import NotFoundError, ValidationError
 from ctkit.store.audit import AuditEvent, append_now
 from ctkit.web.guard import Ctx, requires
 from ctkit.web.pages import render
@@ -30,6 +30,7 @@ MAX_BOOTSTRAP = 500  # a web request; larger bootstraps go through `ctkit estima
 MAX_CSV_BYTES = 900_000  # under the app's request limit, so the message is ours
 MAX_SEED = 2**31 - 1
 ERRORS = {401: {"description": "not signed in"}, 403: {"description": "not allowed"},
+          404: {"description": "source 'store': no person in the store was recorded by an agency"},
           422: {"description": "invalid input, or data that cannot support an estimate"}}
 Method = Literal["stepwise", "bic", "aic", "classical", "main"]
 
@@ -59,7 +60,8 @@ def history_from_store(ctx: Ctx):
 
     records = [h.agencies for h in ctx.state.store.cases.persons_capture_histories() if h.agencies]
     if not records:
-        raise ValidationError("the store holds no person recorded by an agency", hint="upload a CSV instead")
+        # As the analysis pages answer a missing snapshot: there is nothing to estimate from yet.
+        raise NotFoundError("the store holds no person recorded by an agency", hint="upload a CSV instead")
     append_now(ctx.state.store.engine, AuditEvent(
         action=ACTION, outcome="allowed", reason="scope_org", actor_id=ctx.actor.user_id,
         organisation_id=ctx.actor.organisation_id, resource_type="organisation",

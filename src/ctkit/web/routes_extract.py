@@ -217,14 +217,32 @@ def confirm_page(ctx: Annotated[Ctx, Depends(requires(ACTION))],
 # -- JSON API -------------------------------------------------------------------------------------------------------
 
 
+def fact_pattern() -> str:
+    """The form of a confirmable fact, as a regular expression (the API schema says exactly what is accepted)."""
+    from ctkit.vocab import code_list
+    from ctkit.vocab.countries import all_countries, country_alpha2
+
+    def alt(codes) -> str:
+        return "|".join(sorted(codes))
+
+    labels = {"exploitation": FORM_OF_LABEL,
+              "sectors": [*code_list("sector"), *SECTOR_OF_LABEL],
+              "means": [*code_list("means_of_control"), *MEANS_OF_LABEL]}
+    kinds = "|".join(f"{kind}\\|({alt(codes)})" for kind, codes in labels.items())
+    leg = f"leg\\|({alt(LEG_OF_ROLE.values())})\\|({alt(country_alpha2(c) for c in all_countries())})\\|[^|]{{0,200}}"
+    return f"^({leg}|{kinds})$"
+
+
 class TextIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=MAX_CHARS, description="the document (English or Russian)")
+    text: str = Field(min_length=1, max_length=MAX_CHARS, pattern=r"^[^\x00]*\S[^\x00]*$",
+                      description="the document (English or Russian); not empty, no NUL characters")
 
 
 class ConfirmIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    facts: list[str] = Field(min_length=1, max_length=500, description="values from `choices` of POST /extract")
+    facts: list[Annotated[str, Field(pattern=fact_pattern())]] = Field(
+        min_length=1, max_length=500, description="values from `choices` of POST /extract")
     case_id: str | None = Field(default=None, pattern=r"^[0-9a-fA-F-]{36}$",
                                 description="add to this case (you must be allowed to edit it); empty: new case")
 

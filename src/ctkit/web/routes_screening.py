@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
@@ -247,15 +247,22 @@ async def save_page(ctx: Annotated[Ctx, Depends(requires(ACTION))]) -> Response:
 # -- JSON API -------------------------------------------------------------------------------------------------------
 
 
+def answer_keys() -> list[str]:
+    """Every key an answers document may use: concept ids, ``concept@phase`` facts and case facts."""
+    cat = _catalogue()
+    return sorted({*cat.concepts, *cat.fact_order})
+
+
 class AnswersIn(BaseModel):
-    """The answers document of ``ctkit screen --answers``."""
+    """The answers document of ``ctkit screen --answers`` (the sets follow from the age and the kinds)."""
 
     model_config = ConfigDict(extra="forbid")
-    age: int | None = Field(default=None, ge=0, le=130)
-    exploitation: list[str] = Field(min_length=1, max_length=3, description="labour, sexual or both")
-    answers: dict[str, str] = Field(default_factory=dict, max_length=1000,
-                                    description="indicator id, concept@phase or case fact -> yes / no / unknown")
-    sets: list[str] | None = Field(default=None, max_length=8)
+    age: int | None = Field(default=None, ge=0, le=130, description="empty: screened as adult and as child")
+    exploitation: list[Literal["labour", "sexual", "both"]] = Field(min_length=1, max_length=3)
+    answers: dict[str, Literal["yes", "no", "unknown"]] = Field(
+        default_factory=dict, max_length=1000, json_schema_extra={"propertyNames": {"enum": answer_keys()}},
+        description="indicator id, concept@phase or case fact -> yes / no / unknown; a key must belong to a set "
+                    "that applies (else 422 naming it)")
 
 
 class SaveIn(AnswersIn):
@@ -268,16 +275,17 @@ class SavedOut(BaseModel):
     screening_id: str
 
 
-Lang = Annotated[str, Query(pattern="^[a-z]{2}$", description="language of the texts (en, ru)")]
+Lang = Annotated[Literal["en", "ru"], Query(description="language of the texts")]
+SetId = Literal[tuple(_catalogue().sets)]  # type: ignore[valid-type]  # the built-in catalogue's sets
 
 
 def _doc(body: AnswersIn) -> dict[str, Any]:
-    return body.model_dump(exclude_none=True, include={"age", "exploitation", "answers", "sets"}) | {"age": body.age}
+    return {"age": body.age, "exploitation": list(body.exploitation), "answers": dict(body.answers)}
 
 
 @api.get("/questions", responses=ERRORS)
 def api_questions(ctx: Annotated[Ctx, Depends(requires(ACTION))], lang: Lang = "en",
-                  sets: Annotated[list[str] | None, Query(max_length=8)] = None) -> list[dict[str, Any]]:
+                  sets: Annotated[list[SetId] | None, Query(max_length=4)] = None) -> list[dict[str, Any]]:
     """Every question of the given sets (default: all) in catalogue order, in ``lang``."""
     from ctkit.identify.screening import questions
 

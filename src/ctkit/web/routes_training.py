@@ -8,7 +8,7 @@ from their answers whenever a report is drawn.
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
@@ -20,6 +20,7 @@ from ctkit.store.accounts import users
 from ctkit.web.guard import Ctx, requires
 from ctkit.web.pages import render
 from ctkit.web.policy import OrgResource
+from ctkit.web.routes_screening import answer_keys
 from ctkit.web.training_store import add_attempt, attempts_of
 
 router = APIRouter()
@@ -133,10 +134,12 @@ async def score_page(ctx: Annotated[Ctx, Depends(requires(ACTION))], vignette_id
 
 class AttemptIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    answers: dict[str, str] = Field(default_factory=dict, max_length=1000,
-                                    description="indicator id or concept@phase -> yes / no / unknown; unanswered: no")
-    outcome: str | None = Field(default=None, description="your conclusion; empty: the engine's on your answers",
-                                json_schema_extra={"enum": list(OUTCOMES)})
+    answers: dict[str, Literal["yes", "no", "unknown"]] = Field(
+        default_factory=dict, max_length=1000, json_schema_extra={"propertyNames": {"enum": answer_keys()}},
+        description="indicator id or concept@phase -> yes / no / unknown; unanswered: no; a key must belong to "
+                    "the vignette's sets (else 422 naming it)")
+    outcome: Literal["refer", "insufficient", "ask_more"] | None = Field(
+        default=None, description="your conclusion; empty: the engine's on your answers")
 
 
 @api.get("/vignettes", responses=ERRORS)
@@ -158,6 +161,4 @@ def api_class(ctx: Annotated[Ctx, Depends(requires(REVIEW))]) -> dict[str, Any]:
 def api_score(ctx: Annotated[Ctx, Depends(requires(ACTION))], vignette_id: VignetteId,
               body: AttemptIn) -> dict[str, Any]:
     """Score your screening of a vignette against its key (stored for the trainer's class report)."""
-    if body.outcome is not None and body.outcome not in OUTCOMES:
-        raise ValidationError(f"outcome: one of {', '.join(OUTCOMES)}")
-    return score(ctx, vignette_id, body.answers, body.outcome)
+    return score(ctx, vignette_id, dict(body.answers), body.outcome)
