@@ -60,3 +60,16 @@ def test_published_tables_hide_small_cells_and_rare_places(synthetic):
                     place_totals(synthetic, level="region"))
     totals = place_totals(synthetic, level="region")
     assert set(roles["place"]) == {p for p, n in totals.items() if n >= 500}
+
+
+def test_writing_never_replaces_a_directory_that_is_not_a_snapshot(tiny, tmp_path):
+    from ctkit.errors import ValidationError
+
+    precious = tmp_path / "data"
+    precious.mkdir()
+    (precious / "ctkit.sqlite3").write_text("the store")
+    with pytest.raises(ValidationError, match="not a snapshot"):
+        tiny.write(precious)
+    assert (precious / "ctkit.sqlite3").read_text() == "the store"
+    quoted = tmp_path / "it's here"
+    assert Snapshot.open(tiny.write(quoted)).count() == 4 and Snapshot.open(tiny.write(quoted)).count() == 4

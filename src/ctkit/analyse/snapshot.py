@@ -83,14 +83,21 @@ class Snapshot:
         return cls(con, manifest)
 
     def write(self, path: Path) -> Path:
-        """Write Parquet files, ``snapshot.duckdb`` and the manifest to ``path``, replacing it as a whole."""
+        """Write Parquet files, ``snapshot.duckdb`` and the manifest to ``path``, replacing it as a whole.
+
+        Only an earlier snapshot or an empty directory is replaced: any other existing directory (say, the data
+        directory with the store and its keys) is refused with ValidationError.
+        """
         path = Path(path)
+        if path.exists() and any(path.iterdir()) and not (path / MANIFEST).exists():
+            raise ValidationError(f"{path} exists and is not a snapshot: refusing to replace it",
+                                  hint="choose a new or empty directory for the snapshot")
         path.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".snapshot-", dir=path.parent))
         try:
             for name in TABLES:
-                self._con.execute(f"COPY {name} TO '{staging / (name + '.parquet')}' (FORMAT PARQUET)")
-            self._con.execute(f"ATTACH '{staging / DUCKDB_FILE}' AS out")
+                self._con.execute(f"COPY {name} TO {_quoted(staging / (name + '.parquet'))} (FORMAT PARQUET)")
+            self._con.execute(f"ATTACH {_quoted(staging / DUCKDB_FILE)} AS out")
             for name in TABLES:
                 self._con.execute(f"CREATE TABLE out.{name} AS SELECT * FROM {name}")
             self._con.execute("DETACH out")
@@ -145,6 +152,11 @@ class Snapshot:
 
     def close(self) -> None:
         self._con.close()
+
+
+def _quoted(path: Path) -> str:
+    """A file path as an SQL string literal (COPY and ATTACH take no bound parameters)."""
+    return "'" + str(path).replace("'", "''") + "'"
 
 
 def _insert(con: duckdb.DuckDBPyConnection, name: str, data: Any) -> None:
