@@ -140,7 +140,8 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     result = {"id": doc_id, "lang": lang, "places": _places(text, tokens, sentences, mentions)}
     for category in ("exploitation", "sectors", "means"):
         result[category] = labels[category]
-    result["victims"] = victim_profile(lex, text, tokens, sentences, mentions)
+    with_facts = {i for i, found in hits.items() if any(h.category != "recruitment" for h in found)}
+    result["victims"] = victim_profile(lex, text, tokens, sentences, mentions, with_facts)
     result["victims"]["vulnerabilities"] = labels["vulnerabilities"]
     result["recruitment"] = labels["recruitment"]
     result["unresolved_places"] = [

@@ -22,8 +22,11 @@ _AGE = re.compile(r"\b(\d{1,2})(?:-|\s)?(?:year-old|years old|-летн|летн
                   r"\bв возрасте (\d{1,2})", re.I)
 
 
-def _victim_sentences(lex: Lexicon, tokens: list[Token], sentences: list[Sentence]) -> list[Sentence]:
-    return [s for s in sentences if lex.victim["context"].find(tokens, s.first, s.last)]
+def _victim_sentences(lex: Lexicon, tokens: list[Token], sentences: list[Sentence],
+                      with_facts: set[int]) -> list[Sentence]:
+    """Sentences about victims: a victim word ("trafficked", "потерпевшая") or a fact of exploitation or control."""
+    context = lex.victim["context"]
+    return [s for i, s in enumerate(sentences) if i in with_facts or context.find(tokens, s.first, s.last)]
 
 
 def _ages(text: str) -> list[int]:
@@ -31,9 +34,12 @@ def _ages(text: str) -> list[int]:
 
 
 def victim_profile(lex: Lexicon, text: str, tokens: list[Token], sentences: list[Sentence],
-                   mentions: list[Mention]) -> dict:
-    """The ``victims`` object of the output (vulnerabilities are filled in by the caller)."""
-    chosen = _victim_sentences(lex, tokens, sentences)
+                   mentions: list[Mention], with_facts: set[int]) -> dict:
+    """The ``victims`` object of the output (vulnerabilities are filled in by the caller).
+
+    ``with_facts`` holds the indexes of sentences with an exploitation, sector or means fact.
+    """
+    chosen = _victim_sentences(lex, tokens, sentences, with_facts)
     sex: list[str] = []
     for label, cue in (("female", "female"), ("male", "male")):
         if any(lex.victim[cue].find(tokens, s.first, s.last) for s in chosen):
