@@ -68,3 +68,22 @@ def test_bad_attempts_are_named(clients):
     assert post(clients, "screener", "/api/v1/training/no_such_vignette", json={}).status_code == 404
     wrong = post(clients, "screener", f"/api/v1/training/{VIGNETTE}", json={"outcome": "guilty"})
     assert wrong.status_code == 422
+
+
+@pytest.mark.parametrize(("role", "shown", "hidden"), [
+    ("screener", ("/screening", "/training"), ("/extract", "/estimate")),
+    ("analyst", ("/extract", "/estimate"), ("/screening", "/training")),
+    ("trainer", ("/training",), ("/screening", "/extract", "/estimate")),
+])
+def test_navigation_links_follow_the_matrix(clients, role, shown, hidden):
+    from ctkit.web.policy import matrix
+
+    html = clients[role][0].get("/").text
+    for path in shown:
+        assert f'href="{path}"' in html
+    for path in hidden:
+        assert f'href="{path}"' not in html
+    actions = {"/screening": "screening.run", "/training": "training.use", "/extract": "text.extract",
+               "/estimate": "estimate.run"}
+    for path in shown:
+        assert matrix().scopes(role, actions[path])
