@@ -163,8 +163,11 @@ def test_support_plan_text_is_encrypted_and_revealed_with_audit(desk):
                                     planned_end_date=date(2025, 9, 1), objectives="CANARYq7Zx goal")
     with pytest.raises(ValidationError, match="plan_type"):
         support.add_support_plan(desk.cw, worker, case_id, plan_type="spa", created_on=ON)
-    raw = desk.store.engine.url.database
-    assert b"CANARYq7Zx goal" not in open(raw, "rb").read()
+    from pathlib import Path
+
+    db = Path(desk.store.engine.url.database)
+    for file in (db, db.with_name(db.name + "-wal")):  # WAL mode: fresh pages sit in the -wal file
+        assert not file.exists() or b"CANARYq7Zx goal" not in file.read_bytes()
     assert support.support_plan_text(desk.cw, worker, case_id, plan)["objectives"] == "CANARYq7Zx goal"
     support.complete_support_plan(desk.cw, worker, case_id, plan, date(2025, 5, 1))
     with desk.store.engine.connect() as conn:
