@@ -141,3 +141,13 @@ def test_cli_stratify(tmp_path) -> None:
         from_histories({"x": load("korea3"), "y": load("korea3")}), method="bic"
     )
     assert abs(table.estimate - 2 * estimate(load("korea3"), method="bic").estimate) < 1.0
+
+
+def test_cli_bootstrap_records_its_seed() -> None:
+    args = ["estimate", str(DATA / "western5.csv"), "--bootstrap", "30", "--seed", "3", "--json"]
+    outcome = runner.invoke(app, args)
+    assert outcome.exit_code == 0, outcome.output
+    data = json.loads(outcome.output)
+    assert data["interval"] == "bca" and data["provenance"]["seed"] == 3
+    assert data["diagnostics"]["bootstrap"]["resamples"] == 30
+    assert data["ci_low"] < data["estimate"] < data["ci_high"]
