@@ -102,14 +102,19 @@ def add_support_plan(cw: Casework, who: Authorizer, case_id: str, *, plan_type: 
     return plan_id
 
 
+def _plan(conn: Connection, case_id: str, plan_id: str):
+    row = conn.execute(select(casework_support_plans).where(
+        casework_support_plans.c.id == plan_id, casework_support_plans.c.case_id == case_id)).first()
+    if row is None:
+        raise NotFoundError("plan_id: no such support plan on this case")
+    return row
+
+
 def complete_support_plan(cw: Casework, who: Authorizer, case_id: str, plan_id: str, on: date) -> None:
     """Mark a plan completed on ``on`` (spl_ActualEndDate)."""
     scope = who.authorize("case.edit", Target(case_id))
     with writing(cw.engine) as conn:
-        row = conn.execute(select(casework_support_plans).where(
-            casework_support_plans.c.id == plan_id, casework_support_plans.c.case_id == case_id)).first()
-        if row is None:
-            raise NotFoundError("plan_id: no such support plan on this case")
+        row = _plan(conn, case_id, plan_id)
         if on < row.created_on:
             raise ValidationError("on: is before the plan was created")
         conn.execute(update(casework_support_plans).where(casework_support_plans.c.id == plan_id)
@@ -121,10 +126,7 @@ def support_plan_text(cw: Casework, who: Authorizer, case_id: str, plan_id: str)
     """The decrypted objectives and action plan (a personal-data read: ``person.reveal``, audited)."""
     scope = who.authorize("person.reveal", Target(case_id))
     with writing(cw.engine) as conn:
-        row = conn.execute(select(casework_support_plans).where(
-            casework_support_plans.c.id == plan_id, casework_support_plans.c.case_id == case_id)).first()
-        if row is None:
-            raise NotFoundError("plan_id: no such support plan on this case")
+        row = _plan(conn, case_id, plan_id)
         audit(conn, who, "person.reveal", case_id, scope, plan=plan_id)
     if row.text_ciphertext is None:
         return {"objectives": "", "action_plan": ""}
