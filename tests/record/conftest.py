@@ -4,17 +4,20 @@ role, and the real policy behind :class:`PolicyAuthorizer`; a fixed clock for th
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 
 import pytest
+from sqlalchemy import text
 
 from ctkit.model import Case, Organisation
 from ctkit.record import Casework, directory
 from ctkit.store import accounts as acc
 from ctkit.store.datastore import Store, init_store, open_store
-from ctkit.store.db import transaction
+from ctkit.store.db import make_engine, transaction
 from ctkit.web import create_app
 from ctkit.web.policy import Actor
 from ctkit.web.routes_casework_access import PolicyAuthorizer
@@ -51,9 +54,8 @@ class Desk:
         return case.id
 
 
-@pytest.fixture(scope="session")
-def desk(tmp_path_factory) -> Iterator[Desk]:
-    settings = _settings(tmp_path_factory.mktemp("casework"), None)
+def _build(data_dir, url: str | None) -> Desk:
+    settings = _settings(data_dir, url)
     init_store(settings)
     store = open_store(settings)
     acc.ensure_tables(store.engine)
@@ -66,12 +68,48 @@ def desk(tmp_path_factory) -> Iterator[Desk]:
         directory.register(conn, Organisation(id=CLINIC, name="Clinic", services=["medical"], languages=["en"],
                                               country="POL", capacity=0))
     cw = Casework(store.engine, store.cases, reflection_days=settings.reflection_days, today=lambda: TODAY)
-    d = Desk(store=store, app=app, cw=cw, world=World(store=store, app=app, backend="sqlite"))
+    d = Desk(store=store, app=app, cw=cw, world=World(store=store, app=app, backend=store.engine.dialect.name))
     with transaction(store.engine) as session:
         for name, (org, role) in USERS.items():
             user, secret = acc.create_user(session, organisation_id=org, username=name, role=role,
                                            password=PASSWORD)
             d.users[name] = user
             d.world.users[name], d.world.secrets[name] = user, secret
+    return d
+
+
+@pytest.fixture(scope="session")
+def desk(tmp_path_factory) -> Iterator[Desk]:
+    """The casework world on a SQLite file."""
+    d = _build(tmp_path_factory.mktemp("casework"), None)
     yield d
-    store.close()
+    d.store.close()
+
+
+@pytest.fixture(scope="session")
+def pg_desk(tmp_path_factory) -> Iterator[Desk | None]:
+    """The casework world in a fresh schema of the test PostgreSQL (None without CTKIT_TEST_POSTGRES_URL)."""
+    url = os.environ.get("CTKIT_TEST_POSTGRES_URL", "")
+    if not url:
+        yield None
+        return
+    schema = f"casework_{uuid.uuid4().hex[:12]}"
+    admin = make_engine(url)
+    with admin.begin() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in url else "?"
+    d = _build(tmp_path_factory.mktemp("casework-pg"), f"{url}{sep}options=-csearch_path%3D{schema}")
+    yield d
+    d.store.close()
+    with admin.begin() as conn:
+        conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def any_desk(request) -> Desk:
+    """The casework world on SQLite, then on PostgreSQL (skipped locally / failing in CI without it)."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("desk")
+    request.getfixturevalue("postgres_url")
+    return request.getfixturevalue("pg_desk")

@@ -36,7 +36,8 @@ def test_directory_search(desk):
         assert directory.search(conn, service="medical", with_free_places=True) == []
 
 
-def test_referral_story_with_minimisation_and_withdrawal(desk):
+def test_referral_story_with_minimisation_and_withdrawal(any_desk):
+    desk = any_desk
     case_id, consent_id = _with_consent(desk)
     worker, receiver = desk.who("worker_a"), desk.who("worker_b")
     with pytest.raises(ValidationError, match="shared_fields: narrative not needed for shelter"):
@@ -174,8 +175,9 @@ def test_support_plan_text_is_encrypted_and_revealed_with_audit(desk):
         assert support.plans_of(conn, case_id)[0]["status"] == "completed"
 
 
-def test_two_users_editing_the_same_case_conflict(desk):
+def test_two_users_editing_the_same_case_conflict(any_desk):
     """Both read version 1; the second save is refused (never a lost update) and the first one stays."""
+    desk = any_desk
     case_id = desk.new_case(case_status="open")
     lifecycle.apply(desk.cw, desk.who("worker_a"), case_id, "case", "activate", {"on": ON}, expected_version=1)
     with pytest.raises(ConflictError, match="changed by someone else"):
@@ -185,8 +187,9 @@ def test_two_users_editing_the_same_case_conflict(desk):
     assert case.case_status == "active" and case.consents == [] and desk.store.cases.version(case_id) == 2
 
 
-def test_concurrent_writers_in_threads_never_lose_an_update(desk):
+def test_concurrent_writers_in_threads_never_lose_an_update(any_desk):
     """Eight threads each record a consent on the same case; every save either lands or raises a conflict."""
+    desk = any_desk
     import threading
 
     case_id = desk.new_case()
