@@ -39,7 +39,8 @@ def test_from_store_equals_the_library_on_the_same_records(demo_store):
 
 
 def test_from_store_stratified_by_sex(demo_store):
-    result = runner.invoke(app, ["estimate", "--from-store", "--data-dir", str(demo_store), "--stratify", "sex", "--json"])
+    args = ["estimate", "--from-store", "--data-dir", str(demo_store), "--stratify", "sex", "--json"]
+    result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     strata = json.loads(result.stdout)["strata"]
     assert {"female", "male"} <= set(strata)
