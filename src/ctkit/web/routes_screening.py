@@ -9,6 +9,7 @@ The JSON API mirrors ``ctkit screen --answers FILE --json``: same answers docume
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date
 from typing import Annotated, Any, Literal
@@ -17,6 +18,7 @@ from fastapi import APIRouter, Depends, Query
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from ctkit.errors import NotFoundError, PermissionDenied, ValidationError
 from ctkit.store import tables as t
@@ -32,6 +34,7 @@ from ctkit.web.policy import OrgResource, matrix, scope_filter
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/screening", tags=["screening"])
 ACTION = "screening.run"
+CASE_ID = re.compile(r"[0-9a-fA-F-]{36}")
 ANSWER_PREFIX = "a:"  # form field of one answer: "a:<concept@phase>"
 KINDS = ("labour", "sexual", "both")
 NEXT_SHOWN = 3
@@ -225,21 +228,25 @@ async def form_page(ctx: Annotated[Ctx, Depends(requires(ACTION))]) -> Response:
     ctx.authorize(ACTION, OrgResource(ctx.actor.organisation_id))
     form = await ctx.request.form()
     partial = bool(ctx.request.headers.get("hx-request"))
-    return _page(ctx, "screening/questions.html" if partial else "screening/form.html", form)
+    return await run_in_threadpool(_page, ctx, "screening/questions.html" if partial else "screening/form.html", form)
 
 
 @router.post("/screening/result", include_in_schema=False)
 async def result_page(ctx: Annotated[Ctx, Depends(requires(ACTION))]) -> Response:
     ctx.authorize(ACTION, OrgResource(ctx.actor.organisation_id))
     form = await ctx.request.form()
-    return _page(ctx, "screening/result.html", form, cases=editable_cases(ctx), can_create=may_create(ctx))
+    cases = await run_in_threadpool(editable_cases, ctx)
+    return await run_in_threadpool(_page, ctx, "screening/result.html", form, cases=cases, can_create=may_create(ctx))
 
 
 @router.post("/screening/save", include_in_schema=False)
 async def save_page(ctx: Annotated[Ctx, Depends(requires(ACTION))]) -> Response:
     form = await ctx.request.form()
     case_id = form.get("case_id") or None
-    case_id, _ = save(ctx, run(parse_form(form)), case_id if isinstance(case_id, str) else None)
+    if case_id is not None and not (isinstance(case_id, str) and CASE_ID.fullmatch(case_id)):
+        raise ValidationError("case_id: not a case id")
+    # Saving reads and writes the store: off the event loop, like the synchronous routes.
+    case_id, _ = await run_in_threadpool(save, ctx, run(parse_form(form)), case_id)
     target = f"/cases/{case_id}" if scope_filter(ctx.actor, "case.view") else "/screening"
     return RedirectResponse(target, status_code=303)
 

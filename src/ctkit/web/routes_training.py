@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import select
+from starlette.concurrency import run_in_threadpool
 
 from ctkit.errors import ValidationError
 from ctkit.store.accounts import users
@@ -124,7 +125,7 @@ async def score_page(ctx: Annotated[Ctx, Depends(requires(ACTION))], vignette_id
     outcome = form.get("outcome") or None
     if outcome is not None and outcome not in OUTCOMES:
         raise ValidationError(f"outcome: one of {', '.join(OUTCOMES)}")
-    result = score(ctx, vignette_id, answers, outcome if isinstance(outcome, str) else None)
+    result = await run_in_threadpool(score, ctx, vignette_id, answers, outcome if isinstance(outcome, str) else None)
     _, vignette = _vignette(vignette_id)
     return render(ctx, "training/score.html", score=result, vignette=vignette, tlang=_lang(ctx))
 
