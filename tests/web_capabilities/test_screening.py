@@ -75,6 +75,7 @@ def test_form_without_javascript_reorders_and_shows_both_languages(clients):
     page = client.post("/screening", data=data)
     assert page.status_code == 200, page.text
     assert 'lang="ru"' in page.text and "Ask next" in page.text
+    assert "stop at any time" in page.text and "остановиться в любой момент" in page.text  # the opening, twice
     first = _first_next(page.text)
     page2 = client.post("/screening", data={**data, f"a:{first}": "no"})
     assert _first_next(page2.text) != first  # an answered question leaves the "ask next" block

@@ -147,7 +147,10 @@ def form_view(result, lang: str, person_lang: str) -> dict[str, Any]:
     nxt = next_questions(result, NEXT_SHOWN)
     by_key = {q.key: q for q in mine}
     items = [{"q": q, "person": theirs[q.key], "answer": result.answers.get(q.key)} for q in mine]
+    from ctkit.identify.screening.messages import msg
+
     return {
+        "opening": (msg(lang, "opening"), msg(person_lang, "opening")),
         "next": [i for k in nxt for i in items if i["q"].key == k and k in by_key],
         "answered": [i for i in items if i["answer"]],
         "rest": [i for i in items if not i["answer"] and i["q"].key not in nxt],
