@@ -248,10 +248,10 @@ def grant_case(session: Session, case_id: str, user_id: str, relation: str) -> N
 
 
 def ensure_tables(engine) -> None:
-    """Create the account and audit tables if missing.
+    """Create the account and audit tables if missing (migration 0002 normally has; this only checks).
 
-    Stop-gap until they get their Alembic migration (the store's ``create_schema`` runs migrations only); safe to
-    call on every start, as it only creates what does not exist.
+    Kept for stores opened without migrating and for tests that build tables directly; it creates nothing that
+    exists, and migration 0002 adopts tables made this way.
     """
     from ctkit.store.audit import audit_events
 
