@@ -11,6 +11,8 @@ import duckdb
 from ctkit.analyse.schema import TABLES
 from ctkit.vocab import code_list
 
+# Bump when a derived table changes: snapshot files with another version get their derived tables rebuilt.
+DERIVED_VERSION = 1
 LEVEL_PLACE = {
     "country": "CAST(country AS VARCHAR)",
     "region": "coalesce(CAST(region AS VARCHAR), CAST(country AS VARCHAR))",

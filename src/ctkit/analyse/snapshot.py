@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 import pyarrow as pa
 
-from ctkit.analyse.derived import build_derived
+from ctkit.analyse.derived import DERIVED, DERIVED_VERSION, build_derived
 from ctkit.analyse.schema import SCHEMA_VERSION, TABLES, column_names, create_sql
 from ctkit.errors import NotFoundError, ValidationError
 
@@ -32,11 +32,13 @@ class Snapshot:
     Build with :meth:`from_tables` (in memory) or :meth:`open` (a directory written by :meth:`write`).
     """
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, manifest: dict[str, Any]) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, manifest: dict[str, Any],
+                 flag_codes: dict[str, list[str]] | None = None) -> None:
         self._con = con
         self.manifest = manifest
-        # codes behind the bits of the derived flag bitmask tables (see ctkit.analyse.derived)
-        self.flag_codes: dict[str, list[str]] = build_derived(con)
+        # codes behind the bits of the derived flag bitmask tables (see ctkit.analyse.derived); a snapshot file
+        # written by write() already holds the derived tables, so they are only built when missing
+        self.flag_codes: dict[str, list[str]] = build_derived(con) if flag_codes is None else flag_codes
 
     @classmethod
     def from_tables(cls, tables: dict[str, Any], *, source: str, key_fingerprint: str | None = None) -> Snapshot:
@@ -57,9 +59,11 @@ class Snapshot:
 
     @classmethod
     def open(cls, path: Path) -> Snapshot:
-        """Open the snapshot directory ``path`` (read into memory, so the files can be replaced meanwhile).
+        """Open the snapshot directory ``path``.
 
-        Raises NotFoundError with a hint when there is no snapshot there.
+        Its ``snapshot.duckdb`` (with the derived tables) is opened read-only, which takes no time; a directory
+        holding only the Parquet files is read into memory and the derived tables are built. Raises
+        NotFoundError with a hint when there is no snapshot there.
         """
         path = Path(path)
         manifest_path = path / MANIFEST
@@ -73,6 +77,9 @@ class Snapshot:
                 f"snapshot in {path} has schema version {manifest.get('schema_version')}, expected {SCHEMA_VERSION}",
                 hint="run 'ctkit snapshot' again",
             )
+        if manifest.get("derived_version") == DERIVED_VERSION and (path / DUCKDB_FILE).exists():
+            con = duckdb.connect(str(path / DUCKDB_FILE), read_only=True)
+            return cls(con, manifest, flag_codes=manifest["flag_codes"])
         con = duckdb.connect(":memory:")
         for name in TABLES:
             con.execute(create_sql(name))
@@ -98,10 +105,11 @@ class Snapshot:
             for name in TABLES:
                 self._con.execute(f"COPY {name} TO {_quoted(staging / (name + '.parquet'))} (FORMAT PARQUET)")
             self._con.execute(f"ATTACH {_quoted(staging / DUCKDB_FILE)} AS out")
-            for name in TABLES:
+            for name in [*TABLES, *DERIVED]:
                 self._con.execute(f"CREATE TABLE out.{name} AS SELECT * FROM {name}")
             self._con.execute("DETACH out")
-            (staging / MANIFEST).write_text(json.dumps(self.manifest, indent=2), encoding="utf-8")
+            manifest = {**self.manifest, "derived_version": DERIVED_VERSION, "flag_codes": self.flag_codes}
+            (staging / MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
             if path.exists():
                 shutil.rmtree(path)
             staging.rename(path)
