@@ -18,11 +18,20 @@ from sqlalchemy import select
 from ctkit.errors import ValidationError
 from ctkit.record import consent, directory, lifecycle, machines, reasons, referrals, support, views
 from ctkit.store import accounts as acc
+from ctkit.store import tables as t
 from ctkit.vocab import code_list
 from ctkit.web.guard import Ctx, requires
 from ctkit.web.pages import render
 from ctkit.web.policy import matrix
-from ctkit.web.routes_casework_access import assign, case_file, casework, open_case, visible_case_ids, who
+from ctkit.web.routes_casework_access import (
+    assign,
+    audit_list,
+    case_file,
+    casework,
+    open_case,
+    visible_case_ids,
+    who,
+)
 
 router = APIRouter(prefix="/casework")
 api = APIRouter()  # the JSON API lives in routes_casework_api
@@ -64,7 +73,12 @@ def my_cases(ctx: Annotated[Ctx, Depends(requires("case.list"))]) -> Response:
     with ctx.state.store.engine.connect() as conn:
         due = views.deadlines(conn, ids, today=date.today(), within_days=14)
         inbox = referrals.inbox(conn, ctx.actor.organisation_id, ("sent",))
-    cases = [ctx.state.store.cases.get(i) for i in ids[:50]]
+        c = t.cases.c
+        # Statuses only: the list never needs (or decrypts) the person's personal data.
+        cases = conn.execute(select(c.id, c.registered_on, c.identification_status, c.case_status,
+                                    c.justice_status).where(c.id.in_(ids[:50]))
+                             .order_by(c.registered_on.desc(), c.id)).all()
+    audit_list(ctx, "case.list", "my_cases", len(cases))
     can = {a for a in ("referral.respond", "case.decide", "case.create") if matrix().scopes(ctx.actor.role, a)}
     return page(ctx, "home.html", cases=cases, due=due, inbox=inbox, can=can, sexes=list(code_list("sex")))
 
@@ -179,6 +193,7 @@ def inbox_page(ctx: Annotated[Ctx, Depends(requires("referral.respond"))]) -> Re
     with ctx.state.store.engine.connect() as conn:
         rows = referrals.inbox(conn, ctx.actor.organisation_id)
         names = {p.id: p.name for p in directory.search(conn, limit=500)}
+    audit_list(ctx, "referral.respond", "inbox", len(rows))
     return page(ctx, "inbox.html", rows=rows, names=names)
 
 
@@ -229,6 +244,7 @@ def service_form(ctx: Annotated[Ctx, Depends(requires("referral.respond"))], ref
 def decisions_page(ctx: Annotated[Ctx, Depends(requires("case.decide"))]) -> Response:
     with ctx.state.store.engine.connect() as conn:
         rows = views.decisions_queue(conn, ctx.actor.organisation_id)
+    audit_list(ctx, "case.decide", "decisions_queue", len(rows))
     return page(ctx, "decisions.html", rows=rows)
 
 
@@ -237,6 +253,7 @@ def deadlines_page(ctx: Annotated[Ctx, Depends(requires("case.list"))],
                    within_days: Annotated[int, Query(ge=0, le=366)] = 30) -> Response:
     with ctx.state.store.engine.connect() as conn:
         rows = views.deadlines(conn, visible_case_ids(ctx), today=date.today(), within_days=within_days)
+    audit_list(ctx, "case.list", "deadlines", len(rows))
     return page(ctx, "deadlines.html", rows=rows, within_days=within_days)
 
 

@@ -152,3 +152,10 @@ def visible_case_ids(ctx: Ctx, limit: int = 500) -> list[str]:
              .order_by(c.registered_on.desc(), c.id).limit(limit))
     with ctx.state.store.engine.connect() as conn:
         return list(conn.execute(query).scalars())
+
+
+def audit_list(ctx: Ctx, action: str, view: str, rows: int) -> None:
+    """Audit a list view (which list, how many rows; no ids of the rows)."""
+    append_now(ctx.state.store.engine, AuditEvent(
+        action=action, outcome="allowed", reason="scope_filter", actor_id=ctx.actor.user_id,
+        organisation_id=ctx.actor.organisation_id, resource_type="case", details={"view": view, "rows": rows}))

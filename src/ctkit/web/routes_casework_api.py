@@ -22,7 +22,15 @@ from ctkit.model import TriState, describe_validation_error
 from ctkit.record import consent, directory, lifecycle, referrals, support, views
 from ctkit.vocab import code_list
 from ctkit.web.guard import Ctx, requires
-from ctkit.web.routes_casework_access import assign, case_file, casework, open_case, visible_case_ids, who
+from ctkit.web.routes_casework_access import (
+    assign,
+    audit_list,
+    case_file,
+    casework,
+    open_case,
+    visible_case_ids,
+    who,
+)
 
 router = APIRouter()  # no pages here: see routes_casework
 api = APIRouter(prefix="/api/v1/casework", tags=["casework"])
@@ -288,6 +296,7 @@ def api_inbox(ctx: Annotated[Ctx, Depends(requires("referral.respond"))]) -> lis
     """Referrals to your organisation (before acceptance: service, date and sender only)."""
     with ctx.state.store.engine.connect() as conn:
         rows = referrals.inbox(conn, ctx.actor.organisation_id)
+    audit_list(ctx, "referral.respond", "inbox", len(rows))
     return [{**r, "sent_on": r["sent_on"].isoformat()} for r in rows]
 
 
@@ -347,6 +356,7 @@ def api_decisions(ctx: Annotated[Ctx, Depends(requires("case.decide"))]) -> list
     """What waits for a supervisor's decision in your organisation."""
     with ctx.state.store.engine.connect() as conn:
         rows = views.decisions_queue(conn, ctx.actor.organisation_id)
+    audit_list(ctx, "case.decide", "decisions_queue", len(rows))
     return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in rows]
 
 
@@ -357,6 +367,7 @@ def api_deadlines(ctx: Annotated[Ctx, Depends(requires("case.list"))],
     """Open deadlines of the cases you may list, due within ``within_days`` (overdue included)."""
     with ctx.state.store.engine.connect() as conn:
         rows = views.deadlines(conn, visible_case_ids(ctx), today=date.today(), within_days=within_days)
+    audit_list(ctx, "case.list", "deadlines", len(rows))
     return [{k: (v.isoformat() if isinstance(v, date) else v) for k, v in r.items()} for r in rows]
 
 
