@@ -137,13 +137,14 @@ def test_negation_inside_the_pattern_is_kept():
     assert "withheld_wages" in means
 
 
-def test_gazetteer_is_cached_on_disk(tmp_path, monkeypatch):
+def test_gazetteer_is_cached_on_disk_and_reloaded():
     from ctkit.identify.text import gazetteer
 
-    monkeypatch.setenv("CTKIT_CACHE_DIR", str(tmp_path))
+    built = gazetteer.load_gazetteer()
+    assert list(gazetteer.cache_dir().glob("gazetteer-*.pickle"))
     gazetteer.load_gazetteer.cache_clear()
     try:
-        gazetteer.load_gazetteer()
-        assert list(tmp_path.glob("gazetteer-*.pickle"))
+        reloaded = gazetteer.load_gazetteer()  # from the pickle this time
+        assert reloaded is not built and reloaded.aliases == built.aliases
     finally:
         gazetteer.load_gazetteer.cache_clear()

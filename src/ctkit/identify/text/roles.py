@@ -91,10 +91,12 @@ def _origin_phrase_before(lex: Lexicon, tokens: list[Token], m: Mention, lo: int
 def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, hits: list[Hit]) -> str:
     """Role of a place after "in" / "в" + prepositional."""
     lo = max(sentence.first, m.first - 6)
+    recruited = any(t.lower.startswith(("recruit", "вербов", "завербов")) for t in tokens[lo:m.first])
+    if not recruited and any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3),
+                                                                                             m.first)):
+        return "other"  # "border guards in Bialystok" (but "recruited by an agency in Hanoi" is the origin)
     if lex.role_cues["origin_verbs"].find(tokens, lo, m.first) or _origin_phrase_before(lex, tokens, m, lo):
         return "origin"
-    if any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3), m.first)):
-        return "other"
     if lex.strong_negation.find(tokens, sentence.first, sentence.last):
         return "other"  # "no signs of trafficking were found at a cafe in X": X is not a destination
     exploitation = any(h.category in {"exploitation", "sectors"} for h in hits)
@@ -134,7 +136,8 @@ def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], m
         sentence = sentences[m.sent]
         hits = hits_by_sentence.get(m.sent, [])
         role = "origin" if m.demonym else _preposition_role(lex, tokens, m, sentence.first)
-        if lex.role_cues["transit_after"].find(tokens, m.last, min(m.last + 3, sentence.last)):
+        if lex.role_cues["transit_after"].find(tokens, m.last, min(m.last + 3, sentence.last)) or lex.role_cues[
+                "transit_before"].find(tokens, max(sentence.first, m.first - 3), m.first):
             role = "transit"  # "the Chernyshevskoye checkpoint", "пункт пропуска Мамоново"
         if role in {None, "in"} and previous is not None and previous.prep_role and _coordinated(
                 lex, tokens, previous, m):
