@@ -122,3 +122,20 @@ def test_every_casework_code_shown_is_translated_to_russian():
 
     missing = sorted(used - catalogue_ids("ru"))
     assert not missing, f"untranslated in ru: {missing}"
+
+
+def test_services_plans_and_risk_from_the_case_page(desk):
+    case_id = desk.new_case(case_status="active")
+    worker = _api(desk, "worker_a")
+    for path, data in (("services", {"service": "legal_aid", "start_date": "2025-04-01", "outcome": "completed"}),
+                       ("support-plans", {"plan_type": "health", "created_on": "2025-04-01",
+                                          "objectives": f"{CANARY} goal"}),
+                       ("risk-assessments", {"assessed_on": "2025-04-02", "destination_country": "UKR",
+                                             "level": "medium"})):
+        r = worker.post(f"/casework/cases/{case_id}/{path}", data=data)
+        assert r.status_code == 303, (path, r.text[:300])
+    page = worker.get(f"/casework/cases/{case_id}").text
+    assert ("Legal aid" in page or "Юридическая помощь" in page) and "UKR" in page and CANARY not in page
+    r = worker.post(f"/casework/cases/{case_id}/risk-assessments",
+                    data={"assessed_on": "2025-04-02", "destination_country": "UKR", "level": "extreme"})
+    assert r.status_code == 422

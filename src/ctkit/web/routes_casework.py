@@ -113,7 +113,8 @@ def case_page(ctx: Annotated[Ctx, Depends(requires("case.view"))], case_id: Uuid
     workers = colleagues(ctx, "case_worker") if "case.decide" in role_can else []
     return page(ctx, "case.html", f=f, case=case, moves=moves, justice=justice, providers=providers,
                 role_can=role_can, reasons=reasons(), services=list(code_list("service_type")),
-                purposes=list(code_list("consent_purpose")), workers=workers)
+                purposes=list(code_list("consent_purpose")), workers=workers, outcomes=support.OUTCOMES,
+                plan_types=support.PLAN_TYPES)
 
 
 def _transition(ctx: Ctx, case_id: str, machine: str, action: str, on: date, version: int,
@@ -185,6 +186,36 @@ def referral_form(ctx: Annotated[Ctx, Depends(requires("case.refer"))], case_id:
                   kind: Annotated[str, Form(pattern="^(referral|transfer)$")] = "referral") -> Response:
     referrals.send(casework(ctx), who(ctx), case_id, to_organisation=to_organisation, service=service,
                    shared_fields=shared_fields or [], kind=kind)
+    return back(f"/casework/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/services", include_in_schema=False)
+def case_service_form(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid,
+                      service: Annotated[str, Form(max_length=40)], start_date: Annotated[date, Form()],
+                      end_date: Annotated[date | None, Form()] = None, outcome: OptStr = None,
+                      planned: Annotated[bool, Form()] = False) -> Response:
+    support.record_service(casework(ctx), who(ctx), case_id, service=service, start_date=start_date,
+                           end_date=end_date, outcome=outcome or None, planned=planned)
+    return back(f"/casework/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/support-plans", include_in_schema=False)
+def plan_form(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid,
+              plan_type: Annotated[str, Form(max_length=40)], created_on: Annotated[date, Form()],
+              planned_end_date: Annotated[date | None, Form()] = None,
+              objectives: Annotated[str, Form(max_length=4000)] = "",
+              action_plan: Annotated[str, Form(max_length=4000)] = "") -> Response:
+    support.add_support_plan(casework(ctx), who(ctx), case_id, plan_type=plan_type, created_on=created_on,
+                             planned_end_date=planned_end_date, objectives=objectives, action_plan=action_plan)
+    return back(f"/casework/cases/{case_id}")
+
+
+@router.post("/cases/{case_id}/risk-assessments", include_in_schema=False)
+def risk_form(ctx: Annotated[Ctx, Depends(requires("case.edit"))], case_id: Uuid,
+              assessed_on: Annotated[date, Form()], destination_country: Annotated[str, Form(max_length=3)],
+              level: Annotated[str, Form(pattern="^(low|medium|high)$")]) -> Response:
+    support.assess_return_risk(casework(ctx), who(ctx), case_id, assessed_on=assessed_on,
+                               destination_country=destination_country, level=level)
     return back(f"/casework/cases/{case_id}")
 
 
