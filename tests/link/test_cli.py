@@ -29,6 +29,7 @@ def test_link_run_writes_clusters_and_capture_histories(tmp_path, synthetic):
     assert list(table.columns) == ["police", "ngo", "foreign", "count"]
     assert table["count"].sum() == clusters["person_id"].nunique()
     assert not {"first_name", "last_name", "first_n"} & set(clusters.columns)  # no names in outputs
+    assert (tmp_path / "linked" / "result" / "pairs.parquet").exists()
     # Reusing the trained parameters gives the same persons.
     _ok(["link", "run", *registers, "--out", str(tmp_path / "again"),
          "--params", str(tmp_path / "linked" / "params.json")])  # fmt: skip

@@ -2,10 +2,11 @@
 
 from datetime import UTC, datetime
 
+import pandas as pd
 import pytest
 
 from ctkit.errors import ConflictError, NotFoundError, PermissionDenied
-from ctkit.share.link import DuckDBEngine, JsonlDecisionLog, MemoryDecisionLog, ReviewQueue, link
+from ctkit.share.link import DuckDBEngine, JsonlDecisionLog, LinkResult, MemoryDecisionLog, ReviewQueue, link
 
 FROZEN = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
 
@@ -57,3 +58,14 @@ def test_refusals_write_nothing(tmp_path, result):
         queue.decide(item.pair_id, accepted=False, reviewer="user-3")
     reopened = ReviewQueue(result, JsonlDecisionLog(tmp_path / "decisions.jsonl"))
     assert reopened.resolved().decisions == {item.pair_id: True}
+
+
+def test_saved_result_reopens_for_review(tmp_path, result):
+    result.save(tmp_path / "result")
+    reopened = LinkResult.load(tmp_path / "result")
+    assert [i.pair_id for i in ReviewQueue(reopened, MemoryDecisionLog()).pending()] == [
+        i.pair_id for i in ReviewQueue(result, MemoryDecisionLog()).pending()
+    ]
+    assert set(pd.read_parquet(tmp_path / "result" / "records.parquet").columns) == {"unique_id", "list"}
+    with pytest.raises(NotFoundError):
+        LinkResult.load(tmp_path / "nothing")

@@ -24,7 +24,7 @@ _err = Console(stderr=True)
 @link_app.command("run")
 def link_run(
     registers: Annotated[list[Path], typer.Argument(help="Register files (CSV/Parquet), one per list.")],
-    out: Annotated[Path, typer.Option(help="Output folder (clusters.csv, uncertain.csv, params.json).")],
+    out: Annotated[Path, typer.Option(help="Output folder (clusters.csv, uncertain.csv, params.json, result/).")],
     params: Annotated[Path | None, typer.Option(help="Trained parameters; trains on the input when absent.")] = None,
     accept: Annotated[float, typer.Option(help="Match probability at or above which a pair is a link.")] = 0.99,
     review: Annotated[float, typer.Option(help="Lowest match probability listed for review.")] = 0.5,
@@ -61,6 +61,7 @@ def link_run(
     trained.save(out / "params.json")
     clusters.to_csv(out / "clusters.csv", index=False)
     result.uncertain().to_csv(out / "uncertain.csv", index=False)
+    result.save(out / "result")  # what a review session (ReviewQueue over LinkResult.load) starts from
     if capture_histories is not None:
         write_capture_histories(histories(clusters, lists=list(dict.fromkeys(records["list"]))), capture_histories)
     persons = clusters["person_id"].nunique()

@@ -12,12 +12,14 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from ctkit.errors import ValidationError
+from ctkit.errors import NotFoundError, ValidationError
 from ctkit.share.link.engine import DuckDBEngine, LinkEngine
 from ctkit.share.link.model import person_settings
 from ctkit.share.link.params import (
@@ -149,6 +151,24 @@ class LinkResult:
 
     def with_decisions(self, decisions: dict[str, bool]) -> LinkResult:
         return replace(self, decisions={**self.decisions, **decisions})
+
+    def save(self, folder: Path) -> None:
+        """Write pairs, record ids with their list (no names) and thresholds, for a later review session."""
+        folder.mkdir(parents=True, exist_ok=True)
+        self.pairs.to_parquet(folder / "pairs.parquet", index=False)
+        self.records[["unique_id", "list"]].to_parquet(folder / "records.parquet", index=False)
+        (folder / "thresholds.json").write_text(json.dumps({"accept": self.accept, "review": self.review}))
+
+    @classmethod
+    def load(cls, folder: Path) -> LinkResult:
+        """Read what :meth:`save` wrote; raises ``NotFoundError`` when the folder holds no link result."""
+        try:
+            thresholds = json.loads((folder / "thresholds.json").read_text())
+            pairs = pd.read_parquet(folder / "pairs.parquet")
+            records = pd.read_parquet(folder / "records.parquet")
+        except (OSError, ValueError) as exc:
+            raise NotFoundError("no saved link result in this folder") from exc
+        return cls(records=records, pairs=pairs, accept=thresholds["accept"], review=thresholds["review"])
 
 
 def link(
