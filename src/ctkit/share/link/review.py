@@ -111,12 +111,8 @@ class ReviewQueue:
         self._authorize = authorize
         self._clock = clock
         band = result.pairs[result.pairs["match_probability"] < result.accept]
-        self._items = {
-            row.pair_id: ReviewItem(**row._asdict())
-            for row in band.drop(
-                columns=[c for c in band.columns if c not in ReviewItem.__dataclass_fields__]
-            ).itertuples(index=False)
-        }
+        fields = list(ReviewItem.__dataclass_fields__)
+        self._items = {row.pair_id: ReviewItem(*row) for row in band[fields].itertuples(index=False)}
 
     def pending(self) -> list[ReviewItem]:
         """Pairs still waiting for a decision, strongest evidence first."""
