@@ -48,12 +48,12 @@ def canary_person() -> Person:
                                         documents=[IdentityDocument(kind="passport", number=f"{c}42")]))
 
 
-def new_case(org: str, referrals: tuple[str, ...] = ()) -> Case:
+def new_case(org: str, referrals: tuple[str, ...] = (), referral_status: str = "accepted") -> Case:
     return Case(organisation_id=org, registered_on=date(2025, 3, 1), person=canary_person(),
                 events=[TraffickingEvent(type="recruitment", country="UKR"),
                         TraffickingEvent(type="exploitation", country="RUS", region="RU-KGD")],
-                referrals=[Referral(to_organisation_id=o, service="shelter", sent_on=date(2025, 3, 2))
-                           for o in referrals])
+                referrals=[Referral(to_organisation_id=o, service="shelter", sent_on=date(2025, 3, 2),
+                                    status=referral_status) for o in referrals])
 
 
 @dataclass
@@ -96,6 +96,8 @@ def _populate(world: World) -> None:
     store = world.store
     cases = {"own": new_case(ORG_A), "assigned": new_case(ORG_A), "team": new_case(ORG_A),
              "org": new_case(ORG_A), "other_org": new_case(ORG_B), "referred": new_case(ORG_B, (ORG_A,)),
+             # A referral not yet accepted opens nothing to the receiving organisation.
+             "pending": new_case(ORG_B, (ORG_A,), referral_status="sent"),
              "screened": new_case(ORG_A)}
     with store.engine.begin() as conn:
         conn.execute(t.organisations.insert(), [
@@ -111,7 +113,8 @@ def _populate(world: World) -> None:
         u = world.users
         for relation, who, kind in (("own", "worker_a", "owner"), ("assigned", "worker_a", "assigned"),
                                     ("team", "worker2_a", "owner"), ("other_org", "worker_b", "owner"),
-                                    ("referred", "worker_b", "owner"), ("screened", "screener_a", "owner")):
+                                    ("referred", "worker_b", "owner"), ("pending", "worker_b", "owner"),
+                                    ("screened", "screener_a", "owner")):
             acc.grant_case(session, cases[relation].id, u[who].id, kind)
     world.cases = {k: c.id for k, c in cases.items()}
 

@@ -133,7 +133,7 @@ VISIBLE = {
     "worker2_a": {"own", "assigned", "team", "referred", "screened"},
     "lone_worker_a": {"referred"},
     "supervisor_a": {"own", "assigned", "team", "org", "referred", "screened"},
-    "worker_b": {"other_org", "referred"},
+    "worker_b": {"other_org", "referred", "pending"},
     "screener_a": {"screened"},
 }
 

@@ -15,7 +15,8 @@ from ctkit.store import tables as t
 from ctkit.store.accounts import case_access, users
 from ctkit.web.policy import CaseFacts, ScopeFilter
 
-OPEN_REFERRAL = ("sent", "accepted")
+# Only an accepted referral opens the case to the receiving side: it sees nothing before it accepts.
+OPEN_REFERRAL = ("accepted",)
 
 
 def case_facts(conn: Connection, case_id: str) -> CaseFacts:

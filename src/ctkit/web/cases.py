@@ -12,7 +12,7 @@ from datetime import date
 
 from sqlalchemy import Connection, select
 
-from ctkit.errors import NotFoundError, PermissionDenied, ValidationError
+from ctkit.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from ctkit.store import tables as t
 from ctkit.store.audit import AuditEvent, append, append_now
 from ctkit.vocab import code_list
@@ -138,20 +138,32 @@ def reveal(ctx: Ctx, case_id: str, reason_code: str) -> dict[str, object]:
 
 
 def set_status(ctx: Ctx, case_id: str, status: str, expected_version: int) -> int:
-    """Change the case status if the case is still at ``expected_version``; returns the new version.
+    """Move the case status by the one direct step of the case state machine that leads to ``status``.
 
-    Raises ValidationError for an unknown status, ConflictError when someone else saved first.
+    Only steps that need nothing but a date go through here (activate, follow-up, resume); closing and
+    reopening need the casework workflow (a reason and a supervisor). Returns the new version. Raises
+    ValidationError for an unknown status, ConflictError for a step the machine does not allow from here or
+    when someone else saved first, PermissionDenied / NotFoundError from the policy.
     """
+    from ctkit.record import lifecycle
+    from ctkit.record.machines import machine
+    from ctkit.web.routes_casework_access import casework, who
+
     allowed_statuses = list(code_list("case_status"))
     if status not in allowed_statuses:  # vocab's own check echoes the value; never echo input here
         raise ValidationError(f"case_status: not a known status; allowed: {', '.join(allowed_statuses)}")
-    _, reason = _authorized_facts(ctx, "case.edit", case_id)
-    repo = ctx.state.store.cases
-    case = repo.get(case_id)
-    case.case_status = status
-    new_version = repo.update(case, expected_version)
-    _audit(ctx, "case.edit", case_id, reason, None, field="case_status", version=new_version)
-    return new_version
+    _authorized_facts(ctx, "case.edit", case_id)
+    current = ctx.state.store.cases.get(case_id).case_status
+    steps = [t for t in machine("case").available(current) if t.to == status]
+    direct = [t for t in steps if set(t.requires) <= {"on"}]
+    if not direct:
+        needs = "; ".join(f"{t.action} needs {', '.join(t.requires)} ({t.permission})" for t in steps)
+        raise ConflictError(
+            f"case_status: {current} -> {status} is not a direct step",
+            hint=f"use the casework workflow: {needs}" if needs else "the case state machine has no such step",
+        )
+    return lifecycle.apply(casework(ctx), who(ctx), case_id, "case", direct[0].action, {"on": date.today()},
+                           expected_version=expected_version)
 
 
 def export_csv(ctx: Ctx, case_id: str) -> str:
