@@ -22,7 +22,7 @@ from ctkit.web.guard import Ctx, requires
 from ctkit.web.pages import render
 from ctkit.web.policy import OrgResource
 from ctkit.web.routes_screening import answer_keys
-from ctkit.web.training_store import add_attempt, attempts_of
+from ctkit.store.training_tables import add_attempt, attempts_of
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/training", tags=["training"])

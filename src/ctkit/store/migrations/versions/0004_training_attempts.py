@@ -1,4 +1,4 @@
-"""Training attempts (defined in ctkit.web.training_store): trainees' screenings of the vignettes.
+"""Training attempts (defined in ctkit.store.training_tables): trainees' screenings of the vignettes.
 
 Revision ID: 0004
 Revises: 0003
