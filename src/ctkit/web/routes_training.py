@@ -18,11 +18,11 @@ from starlette.concurrency import run_in_threadpool
 
 from ctkit.errors import ValidationError
 from ctkit.store.accounts import users
+from ctkit.store.training_tables import add_attempt, attempts_of
 from ctkit.web.guard import Ctx, requires
 from ctkit.web.pages import render
 from ctkit.web.policy import OrgResource
 from ctkit.web.routes_screening import answer_keys
-from ctkit.store.training_tables import add_attempt, attempts_of
 
 router = APIRouter()
 api = APIRouter(prefix="/api/v1/training", tags=["training"])
