@@ -40,6 +40,10 @@ def test_import_dry_run_export_and_errors(data_dir: Path, tmp_path: Path, capsys
         result = invoke("export", "--format", fmt, "--output", str(out), "--data-dir", str(data_dir))
         assert result.exit_code == 0, result.output
         assert "800 cases exported" in result.stdout and "disclosure gate" in result.stdout
+        assert ("k-anonymity (k=10)" in result.stdout) == (fmt == "ctdc")
+    internal = invoke("export", "--format", "ctdc", "--output", str(tmp_path / "in.csv"), "--internal",
+                      "--data-dir", str(data_dir))
+    assert internal.exit_code == 0 and "unreviewed (internal use only" in internal.stdout
     assert len(json.loads((tmp_path / "out.json").read_text())) == 800
     # The HTCDS export comes back in whole; a bad file is refused with exit code 2 and a precise message.
     again = invoke("import", str(tmp_path / "out.json"), "--format", "htcds-json", "--dry-run")

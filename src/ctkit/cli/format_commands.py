@@ -66,19 +66,30 @@ def export_command(
     fmt: str = FormatOption,
     output: Path = typer.Option(..., "--output", "-o", dir_okay=False, help="The file to write."),
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    internal: bool = typer.Option(
+        False, "--internal", help="CTDC layouts: skip k-anonymity, for a file that stays inside the organisation."
+    ),
 ) -> None:
     """Export every case of the store as a CTDC or HTCDS file (never any personal data).
 
-    Files leaving the organisation must pass disclosure control; today the export goes through the internal-use
-    gate only, and the report says so.
+    CTDC files are published data: they pass k-anonymity (k from the k_anonymity setting) unless --internal.
+    HTCDS files are case-level exchange with a partner under the persons' consent; the report names the gate.
+
+    Example: ctkit export --format ctdc --output ctdc_public.csv
 
     Example: ctkit export --format htcds-json --output cases.json
     """
-    from ctkit.share.formats import export_file
+    from ctkit.share.formats import UNREVIEWED, export_file
     from ctkit.store import open_store
 
-    with open_store(load_settings(data_dir)) as store, _bar(f"exporting {output.name}", None, False) as progress:
-        report = export_file(fmt, store, output, progress=progress)
+    settings = load_settings(data_dir)
+    gate = UNREVIEWED
+    if fmt.startswith("ctdc") and not internal:
+        from ctkit.share.disclosure import DisclosurePolicy, KAnonymityGate
+
+        gate = KAnonymityGate(DisclosurePolicy(k=settings.k_anonymity))
+    with open_store(settings) as store, _bar(f"exporting {output.name}", None, False) as progress:
+        report = export_file(fmt, store, output, gate=gate, progress=progress)
     typer.echo("\n".join(report.lines()))
 
 
