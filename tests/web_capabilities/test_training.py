@@ -71,9 +71,9 @@ def test_bad_attempts_are_named(clients):
 
 
 @pytest.mark.parametrize(("role", "shown", "hidden"), [
-    ("screener", ("/screening", "/training"), ("/extract", "/estimate")),
-    ("analyst", ("/extract", "/estimate"), ("/screening", "/training")),
-    ("trainer", ("/training",), ("/screening", "/extract", "/estimate")),
+    ("screener", ("/screening", "/training", "/casework"), ("/extract", "/estimate", "/analyse")),
+    ("analyst", ("/extract", "/estimate", "/analyse"), ("/screening", "/training", "/casework")),
+    ("trainer", ("/training",), ("/screening", "/extract", "/estimate", "/analyse", "/casework")),
 ])
 def test_navigation_links_follow_the_matrix(clients, role, shown, hidden):
     from ctkit.web.policy import matrix
@@ -84,6 +84,6 @@ def test_navigation_links_follow_the_matrix(clients, role, shown, hidden):
     for path in hidden:
         assert f'href="{path}"' not in html
     actions = {"/screening": "screening.run", "/training": "training.use", "/extract": "text.extract",
-               "/estimate": "estimate.run"}
+               "/estimate": "estimate.run", "/analyse": "snapshot.view", "/casework": "case.list"}
     for path in shown:
         assert matrix().scopes(role, actions[path])
