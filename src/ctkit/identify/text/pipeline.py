@@ -84,7 +84,7 @@ def _infer_exploitation(labels: dict[str, list[dict]]) -> None:
         return
     means = [x for x in labels["means"] if x["label"] in _CONTROL_MEANS]
     sectors = {x["label"] for x in labels["sectors"]}
-    if len(means) < 2 or named & {"forced_labour", "domestic_servitude", "sexual_exploitation"}:
+    if len(means) < 2 or named:  # a named form (begging, marriage...) already accounts for the means
         return
     evidence = {"evidence": means[0]["evidence"], "evidence_span": means[0]["evidence_span"]}
     if "domestic_work" in sectors:

@@ -31,7 +31,7 @@ def _cue_before(lex: Lexicon, name: str, tokens: list[Token], end: int, lo: int)
 def _skip_back(lex: Lexicon, tokens: list[Token], first: int, lo: int) -> int:
     """Position just after the preposition: skip words like "the city of" / "город"."""
     j = first
-    while j > lo and first - j < 3 and (tokens[j - 1].lower.strip(".") in lex.skip or tokens[j - 1].norm in lex.skip):
+    while j > lo and first - j < 4 and (tokens[j - 1].lower.strip(".") in lex.skip or tokens[j - 1].norm in lex.skip):
         j -= 1
     return j
 
@@ -49,12 +49,19 @@ def _ru_case_role(tokens: list[Token], after: int, mention: Mention, prep: str) 
     return "in" if cases & {"loct", "loc2"} or not cases else None
 
 
+def _returning(lex: Lexicon, tokens: list[Token], end: int, lo: int) -> bool:
+    """"was returned to", "sent back home to", "вернулась в": a way home a few words before ``end``."""
+    return bool(lex.role_cues["return_verbs"].find(tokens, max(lo, end - 3), end))
+
+
 def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) -> str | None:
     after = _skip_back(lex, tokens, m.first, lo)
     for cue, role in _PREP_ROLES:
         start = _cue_before(lex, cue, tokens, after, lo)
         if start is None:
             continue
+        if role == "destination" and _returning(lex, tokens, start, lo):
+            return "origin"  # "she was returned to Minsk": home, not a destination
         if lex.lang == "ru" and cue == "destination_preps":
             return _ru_case_role(tokens, after, m, tokens[start].lower)
         if role == "origin" and lex.role_cues["offices"].find(tokens, max(lo, start - 2), start):
@@ -79,7 +86,8 @@ def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) ->
 
 def _origin_phrase_before(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) -> bool:
     """"from small towns in eastern Ukraine": "from" a few plain words before "in X", with no place between."""
-    for start in range(m.first - 2, max(lo, m.first - 6) - 1, -1):
+    first = _skip_back(lex, tokens, m.first, lo)  # "from poor families in the rural south of Kyrgyzstan"
+    for start in range(first - 2, max(lo, first - 6) - 1, -1):
         token = tokens[start]
         if lex.role_cues["origin_preps"].find(tokens, start, start + 1):
             return True
@@ -95,11 +103,20 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
     if not recruited and any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3),
                                                                                              m.first)):
         return "other"  # "border guards in Bialystok" (but "recruited by an agency in Hanoi" is the origin)
-    if lex.role_cues["origin_verbs"].find(tokens, lo, m.first) or _origin_phrase_before(lex, tokens, m, lo):
+    if lex.role_cues["origin_verbs"].find(tokens, lo, m.first) or _origin_phrase_before(
+            lex, tokens, m, max(sentence.first, m.first - 9)):
         return "origin"
+    if _returning(lex, tokens, m.first, max(lo, m.first - 5)):
+        return "origin"  # "sent back to her family in Moldova"
+    if lex.lang == "en" and any(lex.role_cues["destination_preps"].find(tokens, k, k + 1)
+                                for k in range(max(lo, m.first - 5), m.first - 2)):
+        return "destination"  # "taken to a flat in Berlin", "moved into a house in Sopot"
     if lex.strong_negation.find(tokens, sentence.first, sentence.last):
         return "other"  # "no signs of trafficking were found at a cafe in X": X is not a destination
     exploitation = any(h.category in {"exploitation", "sectors"} for h in hits)
+    if not exploitation and any(h.category == "vulnerabilities" for h in hits) and not any(
+            h.category == "means" for h in hits):
+        return "origin"  # "unemployed, she slept at the station in Samara": the victim's background, before the route
     if exploitation or lex.role_cues["exploitation_verbs"].find(tokens, sentence.first, sentence.last):
         return "destination"
     return "other"
