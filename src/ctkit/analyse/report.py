@@ -6,9 +6,11 @@ is generated from those published numbers, never from the raw counts.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -20,6 +22,7 @@ from ctkit.analyse.funnel import funnel
 from ctkit.analyse.profiles import profiles
 from ctkit.analyse.publish import publish
 from ctkit.analyse.routes import corridors, flows, place_roles, place_totals
+from ctkit.analyse.scale import scale_text
 from ctkit.analyse.snapshot import Snapshot
 from ctkit.analyse.texts import check_lang, label, message, percent, place_name
 from ctkit.analyse.trends import trends
@@ -163,8 +166,12 @@ def _figures(p: Published, lang: str) -> dict[str, str | None]:
 
 
 def render_report(snap: Snapshot, *, lang: str = "en", policy: DisclosurePolicy | None = None,
-                  filters: Filters | None = None, today: date | None = None) -> str:
-    """The report as one HTML document. Raises DisclosureError when fewer than k records can be published."""
+                  filters: Filters | None = None, today: date | None = None,
+                  estimate: Mapping[str, Any] | None = None) -> str:
+    """The report as one HTML document. Raises DisclosureError when fewer than k records can be published.
+
+    ``estimate`` (the JSON object of ``ctkit estimate --json``) adds a section on the hidden scale.
+    """
     lang = check_lang(lang)
     policy = policy or DisclosurePolicy()
     snap.require_cases()
@@ -188,6 +195,7 @@ def render_report(snap: Snapshot, *, lang: str = "en", policy: DisclosurePolicy 
         # sections the source does not record at all (e.g. no funnel in CTDC files): said so, not "too few"
         "unrecorded": {name for name, table in (("funnel", p.funnel), ("sankey", p.flows)) if table.empty},
         "places": _place_rows(p, lang),
+        "scale": scale_text(estimate, lang, policy.k) if estimate is not None else None,
         "footer": message("footer", lang, source=source, date=(today or date.today()).isoformat()),
     }
     return env.get_template("report.html").render(**context)
@@ -203,9 +211,9 @@ def _place_rows(p: Published, lang: str) -> list[dict]:
 
 
 def write_report(snap: Snapshot, output: Path, *, lang: str = "en", policy: DisclosurePolicy | None = None,
-                 filters: Filters | None = None) -> Path:
+                 filters: Filters | None = None, estimate: Mapping[str, Any] | None = None) -> Path:
     """Render the report to ``output`` (UTF-8 HTML) and return the path."""
-    html = render_report(snap, lang=lang, policy=policy, filters=filters)
+    html = render_report(snap, lang=lang, policy=policy, filters=filters, estimate=estimate)
     output = Path(output)
     output.parent.mkdir(parents=True, exist_ok=True)
     output.write_text(html, encoding="utf-8")

@@ -61,6 +61,18 @@ MESSAGES: dict[str, dict[str, str]] = {
                           "{reported} случаям подаётся заявление в полицию, и {convicted} заканчиваются "
                           "приговором. Больше всего дел теряется между этапами «{from_stage}» и «{to_stage}». "
                           "Медианное время от этапа «{first_stage}» до следующего - {days} дн."},
+    "scale": {"en": "How many victims there may be", "ru": "Сколько может быть жертв"},
+    "scale_text": {"en": "{observed} people appear on at least one of {lists} agencies' lists. From how these lists "
+                         "overlap, Multiple Systems Estimation puts the total number of victims at about {estimate} "
+                         "({level}% interval {low} to {high}): most victims are never identified.",
+                   "ru": "{observed} человек есть хотя бы в одном из списков {lists} ведомств. По тому, как эти "
+                         "списки пересекаются, оценка методом множественных систем (MSE) даёт общее число жертв "
+                         "около {estimate} ({level}% интервал от {low} до {high}): большинство жертв так и не "
+                         "выявляются."},
+    "scale_unsupported": {"en": "{observed} people appear on at least one of {lists} agencies' lists, but the "
+                                "overlaps between the lists are too sparse to support an estimate of the total.",
+                          "ru": "{observed} человек есть хотя бы в одном из списков {lists} ведомств, но "
+                                "пересечений между списками слишком мало, чтобы оценить общее число жертв."},
     "not_recorded": {"en": "This source does not record this.", "ru": "В этом источнике это не отмечается."},
     "no_data": {"en": "Not enough records to show this without risk to the people in them.",
                 "ru": "Недостаточно записей, чтобы показать это без риска для людей."},

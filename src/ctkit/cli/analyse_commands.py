@@ -197,19 +197,27 @@ def report_command(
     lang: str = typer.Option("en", "--lang", help="en or ru."),
     pdf: bool = typer.Option(False, "--pdf", help="Also print a PDF beside the HTML (needs headless Chromium)."),
     k: K = None,
+    estimate: Path | None = typer.Option(
+        None, "--estimate", help="An estimate JSON (ctkit estimate --json); default: DATA_DIR/estimate.json if saved."
+    ),
 ) -> None:
     """Build the anonymised public report: one self-contained HTML file (and a PDF with --pdf).
 
     Every number passes disclosure control (k, default 10); the text is generated from the published numbers.
+    With an estimate (`ctkit estimate --from-store --save`), the report says how many victims there may be.
 
     Example: ctkit report --output report.html --lang ru --pdf
     """
     from ctkit.analyse.report import write_report
+    from ctkit.analyse.scale import load_estimate
     from ctkit.analyse.texts import check_lang
 
     check_lang(lang)
     policy = _policy(data_dir, k)
-    html = write_report(_open(data_dir, ctdc, snapshot), output, lang=lang, policy=policy)
+    saved = Path(data_dir) / "estimate.json"
+    estimate_file = estimate or (saved if saved.is_file() and ctdc is None else None)
+    result = load_estimate(estimate_file) if estimate_file is not None else None
+    html = write_report(_open(data_dir, ctdc, snapshot), output, lang=lang, policy=policy, estimate=result)
     typer.echo(f"report written to {html}")
     if pdf:
         from ctkit.analyse.pdf import print_pdf

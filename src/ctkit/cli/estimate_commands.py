@@ -38,6 +38,9 @@ def estimate_command(
     level: Annotated[float, typer.Option("--level", help="Interval level.")] = 0.95,
     as_json: Annotated[bool, typer.Option("--json", help="Print one JSON object instead of a table.")] = False,
     chart: Annotated[Path | None, typer.Option("--chart", help="Write the sensitivity chart (HTML).")] = None,
+    save: Annotated[
+        bool, typer.Option("--save", help="Keep the result as DATA_DIR/estimate.json for `ctkit report`.")
+    ] = False,
 ) -> None:
     """Estimate the hidden number of victims by Multiple Systems Estimation from a capture-history table.
 
@@ -65,6 +68,9 @@ def estimate_command(
         result = estimate(read_table(file), **options)
     if chart is not None:
         write_sensitivity_chart(result, chart)
+    if save:
+        Path(data_dir).mkdir(parents=True, exist_ok=True)
+        (Path(data_dir) / "estimate.json").write_text(result.to_json(), encoding="utf-8")
     if as_json:
         typer.echo(result.to_json())
     else:
