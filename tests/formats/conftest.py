@@ -3,32 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from ctkit.store import Store, create_schema, make_engine
 from ctkit.store import tables as t
 from ctkit.store.crypto import FieldCipher, KeyRing, key_fingerprint, new_key
 from ctkit.store.repository import SqlCaseRepository
+from tests.pg import schema_engine
 
 
 def _postgres_engine(url: str) -> Iterator[Engine]:
-    schema = f"f_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return schema_engine(url, "f")
 
 
 def _engine(request, tmp_path: Path, name: str) -> Iterator[Engine]:

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from ctkit.model import (
     Assistance,
@@ -29,21 +29,11 @@ from ctkit.model import (
 from ctkit.store import create_schema, make_engine
 from ctkit.store.crypto import FieldCipher, KeyRing, key_fingerprint, new_key
 from ctkit.store.repository import SqlCaseRepository
+from tests.pg import schema_engine
 
 
 def _postgres_engine(url: str) -> Iterator[Engine]:
-    schema = f"t_{uuid.uuid4().hex[:16]}"
-    admin = make_engine(url)
-    with admin.begin() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    engine = make_engine(url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield engine
-    finally:
-        engine.dispose()
-        with admin.begin() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return schema_engine(url, "t")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
