@@ -157,6 +157,10 @@ def _add_subjects(gaz: Gazetteer, rows: list[list]) -> None:
         aliases = [name, name_ru, *(rest[0] if rest else [])]
         aliases += [f"{stem_en} {s}" for s in en_suffixes] + [f"the {stem_en} {s}" for s in en_suffixes[:2]]
         aliases += [f"{adj_ru} {s}" for s in ru_suffixes]
+        if kind in {"krai", "okrug"} and adj_ru.endswith(("ий", "ый", "ой")):
+            # "в Хабаровском крае": the locative adjective lemmatises as the city ("Хабаровск"), so index it as read
+            aliases += [f"{adj_ru[:-2]}ом {s}" for s in (("крае",) if kind == "krai" else ("автономном округе",
+                                                                                          "округе"))]
         for alias in aliases:
             gaz.add(alias, place)
 

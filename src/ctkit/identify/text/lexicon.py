@@ -75,7 +75,9 @@ class Lexicon:
         lo, hi = sentence.first, sentence.last
         breaks = [first for _p, first, _stop in self.clause_breaks.find(tokens, lo, hi)]
         strong = [(s, e) for _p, s, e in self.strong_negation.find(tokens, lo, hi)]
-        weak = [(s, e) for _p, s, e in self.weak_negation.find(tokens, lo, hi)]
+        # a weak cue inside another match belongs to that fact: "не говорит по-русски и не знает, куда обратиться"
+        weak = [(s, e) for _p, s, e in self.weak_negation.find(tokens, lo, hi)
+                if not any(first <= s and e <= last for _q, first, last in matches)]
         hits = []
         for pattern, first, last in matches:
             c_start = max([b + 1 for b in breaks if b <= first], default=lo)

@@ -40,6 +40,8 @@ def _ru_case_role(tokens: list[Token], after: int, mention: Mention, prep: str) 
     head = tokens[after] if after < mention.first else tokens[mention.first]
     # "Калининградскую область": adjective and noun agree; "страны Евросоюза": the first noun governs
     cases = (head.cases & tokens[mention.last - 1].cases if head.pos == "ADJF" else head.cases) or head.cases
+    if mention.last - mention.first > 1 and not cases & {"accs", "loct", "loc2"}:
+        cases = tokens[mention.last - 1].cases or cases  # "в Хабаровском крае": the adjective read as a noun
     if prep in {"из", "изо"}:
         return "origin"
     if prep in {"с", "со"}:
