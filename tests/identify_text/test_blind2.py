@@ -56,6 +56,7 @@ def _roles(text: str) -> dict[str, list[str]]:
     ("Оставшись без работы, он ночевал на вокзале в Самаре.", "Samara", "origin"),
     ("Мигрантов держали на ферме в Хабаровском крае.", "Khabarovsk Krai", "destination"),
     ("Зарина родом из Хатлонской области Таджикистана.", "Tajikistan", "origin"),
+    ("She sent money home to her family in Chisinau every month.", "Chisinau", "origin"),
 ])
 def test_role_rules(text, place, role):
     assert role in _roles(text).get(place, []), _roles(text)
@@ -75,3 +76,7 @@ def test_hedged_rumours_and_withheld_information_are_not_facts():
 def test_a_negation_inside_another_fact_does_not_negate_the_next():
     facts = extract("Она почти не говорит по-русски и не знает, куда обратиться за помощью.")
     assert {"language_barrier", "lack_of_legal_knowledge"} <= {v["label"] for v in facts["victims"]["vulnerabilities"]}
+
+
+def test_escorting_by_police_is_not_the_sex_industry():
+    assert not extract("Police escorted the victims to a shelter in Vilnius.")["sectors"]

@@ -108,11 +108,12 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
     if lex.role_cues["origin_verbs"].find(tokens, lo, m.first) or _origin_phrase_before(
             lex, tokens, m, max(sentence.first, m.first - 9)):
         return "origin"
-    if _returning(lex, tokens, m.first, max(lo, m.first - 5)):
-        return "origin"  # "sent back to her family in Moldova"
-    if lex.lang == "en" and any(lex.role_cues["destination_preps"].find(tokens, k, k + 1)
-                                for k in range(max(lo, m.first - 5), m.first - 2)):
-        return "destination"  # "taken to a flat in Berlin", "moved into a house in Sopot"
+    if any(_returning(lex, tokens, k, lo) for k in range(max(lo, m.first - 3), m.first + 1)):
+        return "origin"  # "sent back to her family in Moldova", "sent money home to her family in Chisinau"
+    to = [k for k in range(max(lo, m.first - 5), m.first - 2)
+          if lex.role_cues["destination_preps"].find(tokens, k, k + 1)]
+    if lex.lang == "en" and to and not lex.role_cues["kin"].find(tokens, to[-1], m.first):
+        return "destination"  # "taken to a flat in Berlin", "moved into a house in Sopot" (not "to her family in X")
     if lex.strong_negation.find(tokens, sentence.first, sentence.last):
         return "other"  # "no signs of trafficking were found at a cafe in X": X is not a destination
     exploitation = any(h.category in {"exploitation", "sectors"} for h in hits)
