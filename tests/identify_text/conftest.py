@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -26,17 +25,3 @@ def _gazetteer_cache(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def dev_set() -> Path:
     return DEV_SET
-
-
-@pytest.fixture(scope="session")
-def spark():
-    """One local[1] Spark session for the module's Spark tests (request ``java_available`` first)."""
-    pyspark_sql = pytest.importorskip("pyspark.sql")
-    # Python workers must run this interpreter, which has ctkit installed.
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    session = (pyspark_sql.SparkSession.builder.master("local[1]").appName("ctkit-extract-test")
-               .config("spark.sql.shuffle.partitions", "1").config("spark.ui.enabled", "false")
-               .config("spark.default.parallelism", "1")
-               .config("spark.executorEnv.CTKIT_CACHE_DIR", os.environ["CTKIT_CACHE_DIR"]).getOrCreate())
-    yield session
-    session.stop()

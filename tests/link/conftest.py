@@ -7,9 +7,6 @@ ignored, every other warning stays an error.
 
 from __future__ import annotations
 
-import os
-import shutil
-
 import pandas as pd
 import pytest
 
@@ -37,14 +34,6 @@ def params(records: pd.DataFrame):
 
 
 @pytest.fixture(scope="session")
-def spark_session():
-    if shutil.which("java") is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("a Java runtime (for PySpark) is required under CI=true but is not available")
-        pytest.skip("a Java runtime (for PySpark) is not available on this machine")
-    from ctkit.share.link import local_spark
-
-    spark = local_spark(1, shuffle_partitions=2)
-    spark.sparkContext.setLogLevel("ERROR")
-    yield spark
-    spark.stop()
+def spark_session(spark):
+    """The test run's one Spark session (tests/conftest.py), which carries Splink's similarity jar."""
+    return spark
