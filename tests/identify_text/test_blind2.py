@@ -57,6 +57,9 @@ def _roles(text: str) -> dict[str, list[str]]:
     ("Мигрантов держали на ферме в Хабаровском крае.", "Khabarovsk Krai", "destination"),
     ("Зарина родом из Хатлонской области Таджикистана.", "Tajikistan", "origin"),
     ("She sent money home to her family in Chisinau every month.", "Chisinau", "origin"),
+    ("Victims are often lured by promises of work in Germany.", "Germany", "destination"),
+    ("Её завербовали на работу в Германии.", "Germany", "destination"),
+    ("There was no work in her village in Moldova.", "Moldova", "origin"),
 ])
 def test_role_rules(text, place, role):
     assert role in _roles(text).get(place, []), _roles(text)

@@ -105,6 +105,10 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
     if not recruited and any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3),
                                                                                              m.first)):
         return "other"  # "border guards in Bialystok" (but "recruited by an agency in Hanoi" is the origin)
+    prep = _skip_back(lex, tokens, m.first, lo) - 1  # the "in" / "в"
+    if prep - 1 >= lo and lex.role_cues["work_nouns"].find(tokens, prep - 1, prep) and not any(
+            h.category == "vulnerabilities" for h in hits):
+        return "destination"  # "lured by promises of work in Germany", "завербовали на работу в Германии"
     if lex.role_cues["origin_verbs"].find(tokens, lo, m.first) or _origin_phrase_before(
             lex, tokens, m, max(sentence.first, m.first - 9)):
         return "origin"
