@@ -83,3 +83,15 @@ def test_a_negation_inside_another_fact_does_not_negate_the_next():
 
 def test_escorting_by_police_is_not_the_sex_industry():
     assert not extract("Police escorted the victims to a shelter in Vilnius.")["sectors"]
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Девушек поселили в квартире в Анталье и каждый вечер возили к клиентам.", "sexual_exploitation"),
+    ("Женщину хозяева держали в доме, она убирала, стирала и готовила без выходных и без оплаты.",
+     "domestic_servitude"),
+    ("Её выдали за двоюродного брата против её воли.", "forced_marriage"),
+    ("Работников заставляли шить одежду по ночам в подвале.", "forced_labour"),
+    ("She had to see clients every night in a flat in Berlin.", "sexual_exploitation"),
+])
+def test_implied_forms_of_exploitation(text, label):
+    assert label in {x["label"] for x in extract(text)["exploitation"]}
