@@ -48,7 +48,7 @@ def app_factory():
 def _prepare(env: dict[str, str], cases: int) -> list[tuple[str, str, list[str]]]:
     """Store with demo cases and SESSIONS case workers, each owning cases no other session owns.
 
-    Returns (username, TOTP secret, owned case ids) per session.
+    Returns (username, TOTP secret, the owned case ids it saves) per session.
     """
     from argon2 import PasswordHasher
     from sqlalchemy import func, select
@@ -71,8 +71,11 @@ def _prepare(env: dict[str, str], cases: int) -> list[tuple[str, str, list[str]]
             count = func.count()
             org = session.execute(select(t.cases.c.organisation_id, count).group_by(t.cases.c.organisation_id)
                                   .order_by(count.desc())).first()[0]
-            ids = session.execute(select(t.cases.c.id).where(t.cases.c.organisation_id == org)
-                                  .order_by(t.cases.c.id)).scalars().all()
+            rows = session.execute(select(t.cases.c.id, t.cases.c.case_status)
+                                   .where(t.cases.c.organisation_id == org).order_by(t.cases.c.id)).all()
+            ids = [r.id for r in rows]
+            # Only cases with a direct next step are saved (closing needs the casework workflow).
+            editable = {r.id for r in rows if r.case_status in NEXT_STATUS}
             team = acc.create_team(session, org, "bench")
             per_user = max(1, len(ids) // SESSIONS)
             for i in range(SESSIONS):
@@ -81,7 +84,7 @@ def _prepare(env: dict[str, str], cases: int) -> list[tuple[str, str, list[str]]
                 owned = ids[i * per_user:(i + 1) * per_user]
                 for case_id in owned:
                     acc.grant_case(session, case_id, user.id, "owner")
-                users.append((user.username, secret, owned))
+                users.append((user.username, secret, [c for c in owned if c in editable]))
     return users
 
 
