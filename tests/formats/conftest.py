@@ -9,36 +9,17 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from ctkit.store import Store, create_schema, make_engine
+from ctkit.store import Store
 from ctkit.store import tables as t
 from ctkit.store.crypto import FieldCipher, KeyRing, key_fingerprint, new_key
 from ctkit.store.repository import SqlCaseRepository
-from tests.pg import schema_engine
-
-
-def _postgres_engine(url: str) -> Iterator[Engine]:
-    return schema_engine(url, "f")
-
-
-def _engine(request, tmp_path: Path, name: str) -> Iterator[Engine]:
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / name}")
-        create_schema(engine)
-        yield engine
-        engine.dispose()
-        return
-    for engine in _postgres_engine(request.getfixturevalue("postgres_url")):
-        create_schema(engine)
-        yield engine
-
-
-BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+from tests.pg import BACKENDS, migrated_engine
 
 
 @pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty store database (SQLite file, or a fresh schema on the test PostgreSQL server)."""
-    yield from _engine(request, tmp_path, "store.sqlite3")
+    yield from migrated_engine(request, tmp_path, prefix="f")
 
 
 def _cipher() -> FieldCipher:

@@ -26,29 +26,15 @@ from ctkit.model import (
     TraffickingEvent,
     TriState,
 )
-from ctkit.store import create_schema, make_engine
 from ctkit.store.crypto import FieldCipher, KeyRing, key_fingerprint, new_key
 from ctkit.store.repository import SqlCaseRepository
-from tests.pg import schema_engine
+from tests.pg import BACKENDS, migrated_engine
 
 
-def _postgres_engine(url: str) -> Iterator[Engine]:
-    return schema_engine(url, "t")
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=BACKENDS)
 def engine(request, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty store database: a SQLite file, or a fresh schema on the test PostgreSQL server."""
-    if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'store.sqlite3'}")
-        create_schema(eng)
-        yield eng
-        eng.dispose()
-        return
-    url = request.getfixturevalue("postgres_url")
-    for eng in _postgres_engine(url):
-        create_schema(eng)
-        yield eng
+    yield from migrated_engine(request, tmp_path)
 
 
 def make_ring() -> KeyRing:
