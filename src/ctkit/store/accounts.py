@@ -18,11 +18,13 @@ import pyotp
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
     ForeignKey,
     Integer,
+    LargeBinary,
     PrimaryKeyConstraint,
     String,
     Table,
@@ -66,7 +68,10 @@ users = Table(
     Column("username", String(80), nullable=False, unique=True),
     Column("role", String(20), nullable=False),
     Column("password_hash", String(200), nullable=False),
-    Column("totp_secret", String(64)),
+    Column("totp_secret", String(64)),  # legacy plaintext (before migration 0005); moved into totp_ciphertext
+    Column("totp_ciphertext", LargeBinary),
+    Column("totp_key_id", String(64)),
+    Column("totp_last_step", BigInteger),
     Column("failed_logins", Integer, nullable=False, default=0),
     Column("locked", Boolean, nullable=False, default=False),
     Column("language", String(8), nullable=False, default="en"),
