@@ -83,6 +83,10 @@ class DisclosureError(CtkitError):
     http_status = 409
 
 
+class BudgetExceeded(DisclosureError):
+    """A differentially private release would exceed the data set's agreed privacy budget; nothing was released."""
+
+
 class DependencyMissing(CtkitError):
     """An optional heavy dependency is not installed."""
 
