@@ -89,14 +89,17 @@ def pair_id(left: str, right: str) -> str:
 def predict(
     records: pd.DataFrame, params: TrainedParameters, engine: LinkEngine | None = None, *, review: float = 0.5
 ) -> pd.DataFrame:
-    """Scored candidate pairs with ``match_probability >= review``, columns ``PAIR_COLUMNS``."""
+    """Scored candidate pairs with ``match_probability >= review``: ``PAIR_COLUMNS`` and, per comparison, its
+    match weight ``mw_<comparison>`` (and ``mw_tf_adj_<comparison>`` where term frequencies adjust it)."""
     if params.model != MODEL_NAME:
         raise ValidationError(f"parameters are for model '{params.model}', expected '{MODEL_NAME}'")
     engine = engine or DuckDBEngine()
     settings = settings_with_parameters(person_settings(), engine.dialect, params)
+    settings["retain_intermediate_calculation_columns"] = True  # for the mw_* columns: the reviewer's evidence
     linker = _linker(records, settings, engine)
     scored = linker.inference.predict(threshold_match_probability=review).as_pandas_dataframe()
-    pairs = scored[["unique_id_l", "unique_id_r", "match_weight", "match_probability"]].copy()
+    weights = [c for c in scored.columns if c.startswith("mw_")]  # weight per comparison: numbers, no values
+    pairs = scored[["unique_id_l", "unique_id_r", "match_weight", "match_probability", *weights]].copy()
     pairs.insert(0, "pair_id", [pair_id(a, b) for a, b in zip(pairs.unique_id_l, pairs.unique_id_r, strict=True)])
     return pairs.sort_values("pair_id", ignore_index=True)
 
