@@ -8,12 +8,22 @@ Public API::
     rows = policy.drop_rare_places(published, ["country"], place_counts)
     gate = KAnonymityGate(DisclosurePolicy(k=11))   # an ExportGate for CTDC exports (ctkit.share.formats)
 
-Published counts are multiples of k, cells under k are missing (never zero), margins are sums of protected
+Differential privacy (see docs/publication.md)::
+
+    ledger = PrivacyLedger(engine); ledger.set_budget("ctdc-2026", epsilon=3.0, delta=1e-6)
+    release = release_dp_counts(df, [CountQuery("by_sex", ("sex",), {"sex": ["F", "M", "unknown"]})],
+                                dataset="ctdc-2026", epsilon=0.5, ledger=ledger, product="unodc-glotip")
+    # over budget -> BudgetExceeded, no budget agreed -> DisclosureError; nothing charged either way
+
+k-anonymity: published counts are multiples of k, cells under k are missing (never zero), margins are sums of protected
 cells, and places with fewer than k records are not named. See docs/analyse.md for what this does and does not
 protect against.
 """
 
+from ctkit.errors import BudgetExceeded
+from ctkit.share.disclosure.dp_counts import CountQuery, DpRelease, release_dp_counts
 from ctkit.share.disclosure.gate import CTDC_QUASI_IDENTIFIERS, KAnonymityGate
+from ctkit.share.disclosure.ledger import Budget, LedgerEntry, PrivacyLedger
 from ctkit.share.disclosure.policy import (
     COUNT,
     DEFAULT_K,
@@ -30,12 +40,19 @@ __all__ = [
     "COUNT",
     "CTDC_QUASI_IDENTIFIERS",
     "DEFAULT_K",
+    "Budget",
+    "BudgetExceeded",
+    "CountQuery",
     "MAX_DIMS",
     "SUPPRESSED",
     "TOTAL",
     "DisclosurePolicy",
+    "DpRelease",
     "KAnonymityGate",
+    "LedgerEntry",
+    "PrivacyLedger",
     "margins_of",
     "protect_table",
     "protected_share",
+    "release_dp_counts",
 ]

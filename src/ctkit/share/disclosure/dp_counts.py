@@ -1,0 +1,199 @@
+"""Differentially private count tables: OpenDP noise on every cell of a public domain, charged on the ledger.
+
+How a release is made (and what ``DpRelease.parameters`` states):
+
+1. Every value of every dimension must lie in the query's declared public domain (never taken from the data, or the
+   set of cells itself would leak who is in it); otherwise ValidationError, before anything is charged.
+2. With ``unit`` naming an id column, each unit keeps at most ``max_rows_per_unit`` rows (a seeded random choice);
+   one unit then moves at most ``max_rows_per_unit`` rows, which is the sensitivity OpenDP is given.
+3. Epsilon and delta are split equally over the queries (basic sequential composition, as in the ledger).
+4. Each table is one OpenDP measurement: ``make_count_by_categories`` over the full cross product of the domains,
+   then the discrete Laplace mechanism (delta = 0, pure epsilon-DP) or the discrete Gaussian mechanism (delta > 0,
+   zCDP converted to (epsilon, delta)-DP). OpenDP's own privacy map checks each table's (epsilon, delta).
+5. Post-processing (free under DP): negative noisy counts become 0.
+6. The ledger is charged once, atomically, after every table is computed; a refusal returns nothing.
+
+Noise comes from OpenDP's cryptographically secure generator and cannot be seeded; ``seed`` fixes only which rows a
+unit keeps in step 2.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from ctkit.errors import ValidationError
+from ctkit.share.disclosure.dp_mechanisms import count_measurement, opendp_version
+from ctkit.share.disclosure.ledger import PrivacyLedger, check_privacy_parameters
+from ctkit.share.disclosure.policy import COUNT
+
+# The noisy vector has one entry per cell; past this the release would not fit in memory on a laptop.
+MAX_CELLS = 5_000_000
+KEY_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True)
+class CountQuery:
+    """One table of a release: counts over ``dims``, every cell of the public ``domains`` cross product.
+
+    >>> CountQuery("by_sex_age", ("sex", "age_band"), {"sex": ["F", "M", "unknown"], "age_band": ["0-17", "18+"]})
+    CountQuery(name='by_sex_age', dims=('sex', 'age_band'), ...)
+    """
+
+    name: str
+    dims: tuple[str, ...]
+    domains: Mapping[str, Sequence[str]] = field(repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValidationError("a count query needs a name")
+        if not self.dims:
+            raise ValidationError(f"count query '{self.name}' has no dimensions")
+        for dim in self.dims:
+            values = list(self.domains.get(dim, ()))
+            if not values:
+                raise ValidationError(f"count query '{self.name}': no public domain declared for column '{dim}'")
+            if len({str(v) for v in values}) != len(values):
+                raise ValidationError(f"count query '{self.name}': the domain of column '{dim}' repeats a value")
+
+    def __repr__(self) -> str:  # the dataclass repr, with the domains left out (they can be long)
+        return f"CountQuery(name={self.name!r}, dims={self.dims!r}, ...)"
+
+    @property
+    def cells(self) -> int:
+        return int(np.prod([len(self.domains[dim]) for dim in self.dims]))
+
+
+@dataclass(frozen=True)
+class DpRelease:
+    """A charged differentially private release: its tables and everything needed to state how it was made."""
+
+    release_id: str
+    dataset: str
+    product: str
+    epsilon: float
+    delta: float
+    mechanism: str
+    tables: dict[str, pd.DataFrame]
+    parameters: dict[str, Any]
+
+
+def release_dp_counts(records: pd.DataFrame, queries: Sequence[CountQuery], *, dataset: str, epsilon: float,
+                      ledger: PrivacyLedger, product: str, delta: float = 0.0, unit: str | None = None,
+                      max_rows_per_unit: int = 1, actor_id: str | None = None, seed: int | None = None) -> DpRelease:
+    """Release differentially private count tables of ``records`` and charge (epsilon, delta) to ``dataset``.
+
+    ``records`` has one row per contributing person or case, unless ``unit`` names an id column (then each unit
+    keeps at most ``max_rows_per_unit`` rows). Returns a DpRelease whose tables hold the dims columns and
+    ``count`` (integers >= 0), one row per cell of the full domain cross product, in domain order.
+
+    Raises ValidationError (bad query, a value outside a declared domain: names the column and value),
+    DisclosureError (no budget agreed for ``dataset``) or BudgetExceeded; in each case nothing is charged.
+
+    >>> release = release_dp_counts(df, [CountQuery("by_sex", ("sex",), {"sex": ["F", "M"]})],  # doctest: +SKIP
+    ...                             dataset="ctdc-2026", epsilon=0.5, ledger=ledger, product="unodc-glotip")
+    """
+    check_privacy_parameters(epsilon, delta)
+    _check_queries(records, queries, unit, max_rows_per_unit)
+    keys = {query.name: _cell_keys(records, query) for query in queries}
+    ledger.check(dataset, epsilon=epsilon, delta=delta)
+    kept = _bounded_rows(records, unit, max_rows_per_unit, seed)
+    d_in = max_rows_per_unit if unit else 1
+    eps_each, delta_each = epsilon / len(queries), delta / len(queries)
+    tables, table_params = {}, {}
+    for query in queries:
+        measurement, scale = count_measurement(_categories(query), d_in=d_in, epsilon=eps_each, delta=delta_each)
+        noisy = np.maximum(np.asarray(measurement(keys[query.name][kept].tolist()), dtype=np.int64), 0)
+        tables[query.name] = _table(query, noisy)
+        table_params[query.name] = {"dims": list(query.dims), "cells": query.cells, "epsilon": eps_each,
+                                    "delta": delta_each, "noise_scale": scale}
+    mechanism = "opendp.discrete_gaussian" if delta > 0 else "opendp.discrete_laplace"
+    parameters = {
+        "kind": "dp_counts", "mechanism": mechanism, "opendp_version": opendp_version(),
+        "composition": "basic sequential: epsilon and delta split equally over the tables",
+        "unit": unit, "max_rows_per_unit": max_rows_per_unit if unit else 1, "sensitivity_rows": d_in,
+        "contribution_seed": _seed(seed), "rows_used": int(kept.sum()), "rows_given": len(records),
+        "post_processing": "negative counts set to 0", "tables": table_params,
+    }
+    release_id = ledger.charge(dataset, epsilon=epsilon, delta=delta, mechanism=mechanism, product=product,
+                               parameters=parameters, actor_id=actor_id)
+    return DpRelease(release_id=release_id, dataset=dataset, product=product, epsilon=float(epsilon),
+                     delta=float(delta), mechanism=mechanism, tables=tables, parameters=parameters)
+
+
+def _check_queries(records: pd.DataFrame, queries: Sequence[CountQuery], unit: str | None, max_rows: int) -> None:
+    if not queries:
+        raise ValidationError("a DP release needs at least one count query")
+    names = [query.name for query in queries]
+    if len(set(names)) != len(names):
+        raise ValidationError("count query names must be unique in a release")
+    for query in queries:
+        missing = [dim for dim in query.dims if dim not in records.columns]
+        if missing:
+            raise ValidationError(f"count query '{query.name}': records have no column {missing[0]!r}")
+        if query.cells > MAX_CELLS:
+            raise ValidationError(f"count query '{query.name}' has {query.cells} cells (limit {MAX_CELLS})",
+                                  hint="use fewer or coarser dimensions")
+    if unit is not None:
+        if unit not in records.columns:
+            raise ValidationError(f"records have no unit column {unit!r}")
+        if records[unit].isna().any():
+            raise ValidationError(f"unit column {unit!r} is missing on row {_first_row(records[unit].isna())}")
+        if not (isinstance(max_rows, int) and max_rows >= 1):
+            raise ValidationError(f"max_rows_per_unit must be a positive integer, got {max_rows!r}")
+
+
+def _cell_keys(records: pd.DataFrame, query: CountQuery) -> np.ndarray:
+    """One string key per row (the dims' values joined), after checking every value is in its domain."""
+    parts = []
+    for dim in query.dims:
+        column = records[dim]
+        if column.isna().any():
+            raise ValidationError(f"column '{dim}' is missing on row {_first_row(column.isna())}",
+                                  hint="map missing values to a domain value such as 'unknown' first")
+        as_text = column.astype(str)
+        domain = {str(value) for value in query.domains[dim]}
+        outside = ~as_text.isin(domain)
+        if outside.any():
+            row = _first_row(outside)
+            raise ValidationError(f"column '{dim}' has value {as_text.iloc[row][:40]!r} on row {row}, outside the "
+                                  f"declared domain of count query '{query.name}'")
+        parts.append(as_text.to_numpy(dtype=object))
+    keys = parts[0]
+    for part in parts[1:]:
+        keys = keys + KEY_SEPARATOR + part
+    return keys
+
+
+def _first_row(mask: pd.Series) -> int:
+    """Position (0-based) of the first True in ``mask``: error messages name the row, never the person."""
+    return int(np.flatnonzero(mask.to_numpy())[0])
+
+
+def _categories(query: CountQuery) -> list[str]:
+    return [KEY_SEPARATOR.join(cell) for cell in itertools.product(*(map(str, query.domains[d]) for d in query.dims))]
+
+
+def _table(query: CountQuery, counts: np.ndarray) -> pd.DataFrame:
+    cells = list(itertools.product(*(query.domains[dim] for dim in query.dims)))
+    table = pd.DataFrame(cells, columns=list(query.dims))
+    table[COUNT] = counts
+    return table
+
+
+def _seed(seed: int | None) -> int:
+    return 0 if seed is None else int(seed)
+
+
+def _bounded_rows(records: pd.DataFrame, unit: str | None, max_rows: int, seed: int | None) -> np.ndarray:
+    """Mask of the rows kept: all of them, or at most ``max_rows`` per unit chosen by a seeded random order."""
+    if unit is None:
+        return np.ones(len(records), dtype=bool)
+    order = np.random.default_rng(_seed(seed)).random(len(records))
+    ranks = pd.Series(order, index=records.index).groupby(records[unit].to_numpy()).rank(method="first")
+    return (ranks <= max_rows).to_numpy()
