@@ -80,7 +80,8 @@ def _prepare(env: dict[str, str], cases: int) -> list[tuple[str, str, list[str]]
             per_user = max(1, len(ids) // SESSIONS)
             for i in range(SESSIONS):
                 user, secret = acc.create_user(session, organisation_id=org, username=f"bench_{i}",
-                                               role="case_worker", password=PASSWORD, team_id=team)
+                                               role="case_worker", password=PASSWORD, cipher=store.cipher,
+                                               team_id=team)
                 owned = ids[i * per_user:(i + 1) * per_user]
                 for case_id in owned:
                     acc.grant_case(session, case_id, user.id, "owner")

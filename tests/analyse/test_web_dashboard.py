@@ -39,7 +39,7 @@ def web(tmp_path_factory):
     with transaction(store.engine) as session:
         for name, role in (("analyst", "analyst"), ("worker", "case_worker")):
             _, secrets[name] = acc.create_user(session, organisation_id=ORG, username=name, role=role,
-                                               password=PASSWORD)
+                                               password=PASSWORD, cipher=store.cipher)
     app = create_app(settings, store)
     yield app, secrets, data_dir
     store.close()

@@ -72,7 +72,7 @@ def _build(data_dir, url: str | None) -> Desk:
     with transaction(store.engine) as session:
         for name, (org, role) in USERS.items():
             user, secret = acc.create_user(session, organisation_id=org, username=name, role=role,
-                                           password=PASSWORD)
+                                           password=PASSWORD, cipher=store.cipher)
             d.users[name] = user
             d.world.users[name], d.world.secrets[name] = user, secret
     return d

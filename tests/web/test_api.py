@@ -99,13 +99,12 @@ def test_admin_cannot_touch_users_of_another_organisation(world):
 
 
 def test_address_throttling(world):
-    engine = world.store.engine
     address = f"198.51.100.{7 if world.backend == 'sqlite' else 8}"
     for _ in range(auth.ADDRESS_MAX_FAILURES):
         with pytest.raises(auth.AuthenticationError):
-            auth.login(engine, "nobody", "x" * 12, address)
+            auth.login(world.store, "nobody", "x" * 12, address)
     with pytest.raises(auth.TooManyAttempts):
-        auth.login(engine, "analyst_a", PASSWORD, address)
+        auth.login(world.store, "analyst_a", PASSWORD, address)
 
 
 def test_idle_timeout(world):

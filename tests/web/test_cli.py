@@ -46,7 +46,7 @@ def test_serve_refuses_a_store_with_demo_accounts(data_dir, no_server, monkeypat
         acc.ensure_tables(store.engine)
         with transaction(store.engine) as session:
             acc.create_user(session, organisation_id="o", username="demo_x", role="trainer",
-                            password="x" * 12, is_demo=True)
+                            password="x" * 12, cipher=store.cipher, is_demo=True)
     assert run(["serve", "--data-dir", str(data_dir)]) == 3 and not no_server
 
 

@@ -1,8 +1,9 @@
 """Accounts of the web application: teams, users, server-side sessions, login throttling and case access.
 
 Users belong to an organisation (the store's ``organisations`` table) and optionally a team. Passwords are
-argon2id hashes; the TOTP secret is stored for the second factor. ``case_access`` records who owns a case and who
-is assigned to it: the facts from which the authorization policy derives the scopes own / assigned / team.
+argon2id hashes; the TOTP secret of the second factor is sealed with the store's field cipher (checking codes,
+replay protection and legacy plaintext secrets: :mod:`ctkit.store.totp`). ``case_access`` records who owns a
+case and who is assigned to it: the facts from which the authorization policy derives the scopes own / assigned / team.
 Session tokens are stored only as SHA-256 hashes, so a copy of the database does not yield live sessions.
 """
 
@@ -34,8 +35,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session
 
-from ctkit.errors import ConflictError, NotFoundError, ValidationError
+from ctkit.errors import ConflictError, KeyMaterialError, NotFoundError, ValidationError
 from ctkit.model import new_id
+from ctkit.store.crypto import FieldCipher
 from ctkit.store.db import Base
 
 ROLES: tuple[str, ...] = ("screener", "case_worker", "supervisor", "analyst", "trainer", "administrator")
@@ -144,10 +146,31 @@ def create_team(session: Session, organisation_id: str, name: str) -> str:
     return team_id
 
 
+def _totp_subject(user_id: str) -> str:
+    # Embedded in the cipher's associated data: bound to the user and the purpose, never equal to a person id.
+    return f"users/{user_id}/totp"
+
+
+def seal_totp(cipher: FieldCipher, user_id: str, secret: str) -> dict[str, object]:
+    """Column values that store ``secret`` encrypted for ``user_id`` (the plaintext column emptied)."""
+    return {"totp_ciphertext": cipher.encrypt_bytes(_totp_subject(user_id), secret.encode("ascii")),
+            "totp_key_id": cipher.active_id, "totp_secret": None}
+
+
+def open_totp(cipher: FieldCipher, user_id: str, blob: bytes, key_id: str | None) -> str:
+    """The secret sealed by :func:`seal_totp`; KeyMaterialError naming the user id only if it does not decrypt."""
+    try:
+        return cipher.decrypt_bytes(_totp_subject(user_id), bytes(blob), key_id or "").decode("ascii")
+    except KeyMaterialError as exc:
+        raise KeyMaterialError(f"cannot decrypt the TOTP secret of user {user_id}", hint=exc.hint) from None
+
+
 def create_user(session: Session, *, organisation_id: str, username: str, role: str, password: str,
-                team_id: str | None = None, language: str = "en", is_demo: bool = False) -> tuple[User, str]:
+                cipher: FieldCipher, team_id: str | None = None, language: str = "en",
+                is_demo: bool = False) -> tuple[User, str]:
     """Create a user; returns the user and a fresh base32 TOTP secret (show it once to enrol an app).
 
+    The secret is stored only sealed with ``cipher`` (the store's field cipher, ``store.cipher``).
     Raises ValidationError for an unknown role or weak password, ConflictError for a taken username.
     """
     if role not in ROLES:
@@ -161,7 +184,7 @@ def create_user(session: Session, *, organisation_id: str, username: str, role: 
     user_id = new_id()
     session.execute(users.insert().values(
         id=user_id, organisation_id=organisation_id, team_id=team_id, username=username, role=role,
-        password_hash=_hasher.hash(password), totp_secret=secret, failed_logins=0, locked=False,
+        password_hash=_hasher.hash(password), **seal_totp(cipher, user_id, secret), failed_logins=0, locked=False,
         language=language, is_demo=is_demo, created_at=datetime.now(UTC),
     ))
     return get_user(session, user_id), secret
@@ -190,12 +213,6 @@ def verify_password(session: Session, user_id: str, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def verify_totp(session: Session, user_id: str, code: str) -> bool:
-    """True when ``code`` is the current (or adjacent, for clock drift) TOTP of the user."""
-    secret = session.execute(select(users.c.totp_secret).where(users.c.id == user_id)).scalar_one()
-    return bool(secret) and pyotp.TOTP(secret).verify(code.strip(), valid_window=1)
 
 
 def spend_hash_time(password: str) -> bool:

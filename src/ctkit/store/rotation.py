@@ -1,4 +1,5 @@
-"""Key rotation: re-encrypt every person's personal data under a fresh key, in one database transaction.
+"""Key rotation: re-encrypt every person's personal data and every TOTP secret under a fresh key, in one
+database transaction.
 
 Order of steps, chosen so that no crash can leave data unreadable:
 1. the key file gets the new key as active, the old keys kept;
@@ -17,6 +18,7 @@ from ctkit.errors import ConfigurationError
 from ctkit.store import tables as t
 from ctkit.store.crypto import FieldCipher, KeyProvider, KeyRing, key_fingerprint, new_key
 from ctkit.store.keyfile import FileKeyProvider, write_keyring
+from ctkit.store.totp import reseal_all
 
 BATCH = 1000
 Progress = Callable[[int, int], None]  # (done, total)
@@ -48,11 +50,12 @@ def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -
             last = rows[-1][0]
             if progress:
                 progress(done, total)
+        reseal_all(conn, cipher)  # the account table is small: one step, same transaction
     return done
 
 
 def rotate_keys(engine: Engine, provider: KeyProvider, progress: Progress | None = None) -> tuple[str, int]:
-    """Generate a new key, re-encrypt all personal data with it, and retire the old keys.
+    """Generate a new key, re-encrypt all personal data and TOTP secrets with it, and retire the old keys.
 
     Returns (new key id, number of persons re-encrypted). Raises ConfigurationError when keys do not come from a
     key file (a key given in the environment must be rotated by whoever manages that variable), KeyMaterialError

@@ -17,6 +17,7 @@ from ctkit import __version__
 from ctkit.settings import Settings
 from ctkit.store.accounts import ensure_tables
 from ctkit.store.datastore import Store
+from ctkit.store.totp import seal_legacy_secrets
 from ctkit.web import errors
 from ctkit.web.hardening import BodySizeLimit, SecurityHeaders
 from ctkit.web.state import MAX_BODY_BYTES, WebState
@@ -58,6 +59,7 @@ def create_app(settings: Settings, store: Store, *, max_body_bytes: int = MAX_BO
                     "X-CSRF-Token header on every state-changing request.",
     )
     ensure_tables(store.engine)
+    seal_legacy_secrets(store.engine, store.cipher)  # plaintext TOTP secrets of stores before migration 0005
     app.state.web = WebState(settings=settings, store=store, max_body_bytes=max_body_bytes)
     errors.install(app)
     for name in ROUTE_MODULES:

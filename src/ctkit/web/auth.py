@@ -14,7 +14,9 @@ from sqlalchemy import Engine, delete, select, update
 
 from ctkit.errors import AuthenticationError, CtkitError, PermissionDenied
 from ctkit.store import accounts as acc
+from ctkit.store import totp
 from ctkit.store.audit import AuditEvent, append
+from ctkit.store.datastore import Store
 from ctkit.store.db import transaction
 from ctkit.web.policy import Actor, requires_mfa
 
@@ -22,6 +24,10 @@ LOCK_AFTER_FAILURES = 5
 ADDRESS_MAX_FAILURES = 20
 ADDRESS_WINDOW = timedelta(minutes=15)
 TOUCH_EVERY = timedelta(seconds=60)  # last_seen is written at most once a minute: fewer writes under load
+# Failures that count towards locking the account: a wrong password, a wrong code, or a code used before (whoever
+# replays a code has seen it, and guesses at the second factor must be as limited as guesses at the password).
+COUNTED_FAILURES = frozenset({"bad_password", totp.TotpCheck.WRONG.value, totp.TotpCheck.REPLAYED.value,
+                              totp.TotpCheck.NOT_ENROLLED.value})
 
 
 class TooManyAttempts(CtkitError):
@@ -77,19 +83,30 @@ def _audit_login(session, user: acc.User | None, outcome: str, reason: str) -> N
 def _fail(engine: Engine, user: acc.User | None, address_hash: str, reason: str) -> None:
     with transaction(engine) as session:
         _count_address_failure(session, address_hash, _now())
-        if user is not None and reason == "bad_password":
+        if user is not None and reason in COUNTED_FAILURES:
             if acc.record_failure(session, user.id, LOCK_AFTER_FAILURES):
                 reason = "locked_now"
         _audit_login(session, user, "denied", reason)
 
 
-def login(engine: Engine, username: str, password: str, address: str, totp: str | None = None) -> tuple[str, bool]:
-    """Check the password (and ``totp`` when given); create a session. Returns (token, mfa_ok).
+def _check_code(store: Store, user: acc.User, code: str, address_hash: str, message: str) -> None:
+    """Spend ``code`` or raise AuthenticationError; a wrong or replayed code is a counted, audited failure."""
+    with transaction(store.engine) as session:
+        check = totp.verify(session, user.id, code, store.cipher)
+    if check is not totp.TotpCheck.OK:
+        _fail(store.engine, user, address_hash, check.value)
+        raise AuthenticationError(message)
 
-    A role that needs TOTP and gave none gets a session with ``mfa_ok`` False that can only complete the second
-    factor. Raises AuthenticationError (wrong username, password or code, the same message for each),
-    PermissionDenied for a locked account, TooManyAttempts when the address is throttled.
+
+def login(store: Store, username: str, password: str, address: str, code: str | None = None) -> tuple[str, bool]:
+    """Check the password (and the TOTP ``code`` when given); create a session. Returns (token, mfa_ok).
+
+    A role that needs TOTP and gave no code gets a session with ``mfa_ok`` False that can only complete the second
+    factor. A code is accepted once (a replay within its window is refused). Raises AuthenticationError (wrong
+    username, password or code, the same message for each), PermissionDenied for a locked account,
+    TooManyAttempts when the address is throttled.
     """
+    engine = store.engine
     address_hash = acc.sha256_hex(f"addr:{address}")
     with transaction(engine) as session:
         _check_address(session, address_hash, _now())
@@ -102,12 +119,9 @@ def login(engine: Engine, username: str, password: str, address: str, totp: str 
         _fail(engine, user, address_hash, "account_locked")
         raise PermissionDenied("this account is locked", hint="ask an administrator to unlock it")
     mfa_ok = not requires_mfa(user.role)
-    if totp is not None and not mfa_ok:
-        with transaction(engine) as session:
-            mfa_ok = acc.verify_totp(session, user.id, totp)
-        if not mfa_ok:
-            _fail(engine, user, address_hash, "bad_password")
-            raise AuthenticationError("wrong username, password or code")
+    if code is not None and not mfa_ok:
+        _check_code(store, user, code, address_hash, "wrong username, password or code")
+        mfa_ok = True
     token = acc.new_token()
     now = _now()
     with transaction(engine) as session:
@@ -119,20 +133,18 @@ def login(engine: Engine, username: str, password: str, address: str, totp: str 
     return token, mfa_ok
 
 
-def complete_mfa(engine: Engine, token: str, code: str, address: str) -> str:
+def complete_mfa(store: Store, token: str, code: str, address: str) -> str:
     """Verify the TOTP ``code`` for a half-open session and complete it; returns the session's new token.
 
     The token and the CSRF token are replaced, so a token seen before the second factor is worthless after it.
-    Raises AuthenticationError for a wrong code (counted like a wrong password, so codes cannot be guessed).
+    Raises AuthenticationError for a wrong or already used code (counted like a wrong password, so codes cannot
+    be guessed).
     """
+    engine = store.engine
     info = load_session(engine, token, idle=timedelta(minutes=10), absolute=timedelta(minutes=10), allow_partial=True)
     if info is None:
         raise AuthenticationError("your sign-in has expired; sign in again")
-    with transaction(engine) as session:
-        good = acc.verify_totp(session, info.user.id, code)
-    if not good:
-        _fail(engine, info.user, acc.sha256_hex(f"addr:{address}"), "bad_password")
-        raise AuthenticationError("wrong code")
+    _check_code(store, info.user, code, acc.sha256_hex(f"addr:{address}"), "wrong code")
     new_token = acc.new_token()
     with transaction(engine) as session:
         session.execute(update(acc.web_sessions).where(acc.web_sessions.c.token_hash == info.token_hash)

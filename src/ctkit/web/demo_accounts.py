@@ -13,6 +13,7 @@ from sqlalchemy import select
 
 from ctkit.store import accounts as acc
 from ctkit.store import tables as t
+from ctkit.store import totp
 from ctkit.store.datastore import Store
 from ctkit.store.db import transaction
 
@@ -39,15 +40,15 @@ def _org_ids(session) -> list[str]:
     return [r[0] for r in rows]
 
 
-def _ensure(session, org_id: str, team_id: str | None, username: str, role: str) -> DemoAccount:
+def _ensure(session, cipher, org_id: str, team_id: str | None, username: str, role: str) -> DemoAccount:
     password = secrets.token_urlsafe(12)
     user = acc.find_user(session, username)
     if user is None:
-        user, _ = acc.create_user(session, organisation_id=org_id, username=username, role=role, password=password,
-                                  team_id=team_id, is_demo=True)
+        user, secret = acc.create_user(session, organisation_id=org_id, username=username, role=role,
+                                       password=password, cipher=cipher, team_id=team_id, is_demo=True)
     else:
         acc.set_password(session, user.id, password)
-    secret = session.execute(select(acc.users.c.totp_secret).where(acc.users.c.id == user.id)).scalar_one()
+        secret = totp.read_secret(session, user.id, cipher)  # sealed at rest: opened only to print it
     return DemoAccount(username, role, org_id, password, secret)
 
 
@@ -73,9 +74,9 @@ def ensure_demo_accounts(store: Store) -> list[DemoAccount]:
         main = orgs[0]
         team = session.execute(select(acc.teams.c.id).where(acc.teams.c.organisation_id == main)).scalar()
         team = team or acc.create_team(session, main, "Demo team")
-        accounts = [_ensure(session, main, team, f"demo_{role}", role) for role in DEMO_ROLES]
+        accounts = [_ensure(session, store.cipher, main, team, f"demo_{role}", role) for role in DEMO_ROLES]
         if len(orgs) > 1:
-            accounts.append(_ensure(session, orgs[1], None, "demo_other_case_worker", "case_worker"))
+            accounts.append(_ensure(session, store.cipher, orgs[1], None, "demo_other_case_worker", "case_worker"))
             _grant_cases(session, orgs[1], acc.find_user(session, "demo_other_case_worker").id, 0)
         _grant_cases(session, main, acc.find_user(session, "demo_case_worker").id, 0)
     return accounts

@@ -70,7 +70,7 @@ def create_user(ctx: Ctx, body: NewUser) -> tuple[acc.User, str]:
     ctx.authorize("user.manage", OrgResource(ctx.actor.organisation_id))
     with transaction(ctx.state.store.engine) as session:
         user, secret = acc.create_user(session, organisation_id=ctx.actor.organisation_id, username=body.username,
-                                       role=body.role, password=body.password)
+                                       role=body.role, password=body.password, cipher=ctx.state.store.cipher)
         _audit(ctx, session, "create", user.id)
     return user, secret
 

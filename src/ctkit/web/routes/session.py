@@ -54,7 +54,7 @@ def login_submit(request: Request, username: Annotated[str, Form(max_length=80)]
     if not cookie or not hmac.compare_digest(cookie.encode(), csrf_token.encode()):
         return _login_form(request, "The form has expired; please try again.", 403)
     try:
-        token, mfa_ok = auth.login(request.app.state.web.store.engine, username, password, _client(request))
+        token, mfa_ok = auth.login(request.app.state.web.store, username, password, _client(request))
     except CtkitError as exc:
         return _login_form(request, exc.message, exc.http_status)
     response = RedirectResponse("/" if mfa_ok else "/login/totp", status_code=303)
@@ -72,7 +72,7 @@ def totp_page(request: Request) -> Response:
 def totp_submit(request: Request, code: Annotated[str, Form(max_length=10)]) -> Response:
     # No CSRF token yet (the session is half-open); SameSite=Strict keeps cross-site posts from carrying it.
     try:
-        token = auth.complete_mfa(request.app.state.web.store.engine, request.cookies.get(SESSION_COOKIE, ""),
+        token = auth.complete_mfa(request.app.state.web.store, request.cookies.get(SESSION_COOKIE, ""),
                                   code, _client(request))
     except CtkitError as exc:
         return render_public(request, "totp.html", status_code=exc.http_status, error=exc.message)
@@ -134,11 +134,11 @@ class SessionOut(BaseModel):
                      422: {"description": "invalid input"}, 429: {"description": "throttled"}})
 def api_login(request: Request, body: LoginRequest, response: Response) -> SessionOut:
     """Sign in with username, password and (for roles that see personal data) the current TOTP code."""
-    engine = request.app.state.web.store.engine
-    token, mfa_ok = auth.login(engine, body.username, body.password, _client(request), totp=body.totp)
+    store = request.app.state.web.store
+    token, mfa_ok = auth.login(store, body.username, body.password, _client(request), code=body.totp)
     if not mfa_ok:
         raise auth.AuthenticationError("this role needs the 'totp' code", hint="add the 6-digit code and retry")
-    info = auth.load_session(engine, token, **request.app.state.web.session_limits)
+    info = auth.load_session(store.engine, token, **request.app.state.web.session_limits)
     set_session_cookie(request, response, token)
     return SessionOut(user_id=info.user.id, role=info.user.role, organisation_id=info.user.organisation_id,
                       language=info.user.language, csrf_token=info.csrf_token)
