@@ -40,7 +40,8 @@ def _age(birth_year: int | None, age_years: int | None, reference: date | None, 
 
 
 def capture_histories(conn: Connection) -> list[CaptureHistory]:
-    """Capture histories of every person with at least one case, in person-id order."""
+    """Capture histories of every person with at least one case, in person-id order; persons joined by an accepted
+    link (:mod:`ctkit.store.link_tables`) are one person."""
     first_case: dict[str, tuple] = {}
     query = (
         select(t.cases.c.person_id, t.cases.c.id, t.cases.c.registered_on, t.persons.c.sex, t.persons.c.birth_year,
@@ -63,4 +64,5 @@ def capture_histories(conn: Connection) -> list[CaptureHistory]:
         age = _age(birth_year, age_years, reference, registered)
         histories.append(CaptureHistory(person_id, frozenset(agencies[person_id]), sex, ctdc_age_band(age),
                                         is_minor(age), forms.get(case_id), registered.year))
-    return histories
+    from ctkit.store.link_tables import accepted_person_links, merge_linked_histories  # imports this module
+    return merge_linked_histories(histories, accepted_person_links(conn))

@@ -18,7 +18,7 @@ from sqlalchemy import Engine, MetaData
 # Modules that define tables on Base.metadata; imported before comparing or autogenerating.
 TABLE_MODULES: tuple[str, ...] = (
     "ctkit.store.tables", "ctkit.store.accounts", "ctkit.store.audit", "ctkit.store.casework_tables",
-    "ctkit.store.training_tables", "ctkit.store.ledger_tables",
+    "ctkit.store.training_tables", "ctkit.store.ledger_tables", "ctkit.store.link_tables",
 )
 
 
