@@ -11,9 +11,11 @@ from sqlalchemy import Engine, select, update
 from ctkit.errors import ConfigurationError, KeyMaterialError
 from ctkit.model import PersonalData
 from ctkit.settings import load_settings
+from ctkit.store import accounts as acc
 from ctkit.store import tables as t
 from ctkit.store.crypto import FieldCipher, KeyRing, StaticKeyProvider, encode_key, env_key_provider, new_key
 from ctkit.store.datastore import init_store, open_store
+from ctkit.store.db import transaction
 from ctkit.store.keyfile import FileKeyProvider, create_key_file, read_keyring
 from ctkit.store.repository import SqlCaseRepository
 from ctkit.store.rotation import rotate_keys
@@ -23,15 +25,19 @@ from .conftest import full_case, make_ring
 NAME = "Бронислава"
 
 
-def test_raw_sqlite_file_holds_no_personal_data(data_dir: Path):
+def test_raw_sqlite_file_holds_no_personal_data_nor_totp_secrets(data_dir: Path):
     settings = load_settings(data_dir, environ={})
     init_store(settings)
     with open_store(settings) as store:
         store.cases.add_many([full_case(name=NAME) for _ in range(20)])
         assert store.cases.get(store.cases.list_ids()[0]).person.personal.first_name == NAME
+        with transaction(store.engine) as session:
+            totp_secrets = [acc.create_user(session, organisation_id="o", username=f"u{i}", role="case_worker",
+                                            password="p" * 12, cipher=store.cipher)[1] for i in range(3)]
     raw = b"".join(p.read_bytes() for p in data_dir.iterdir() if p.name.startswith("ctkit.sqlite3"))
     assert raw, "the database file is empty"
-    for secret in (NAME, "Кузнецова", "4500 123456", "+7 900 000 00 00", "false job offer"):
+    assert b"password_hash" in raw  # the users table is in these bytes: the TOTP check below is not vacuous
+    for secret in (NAME, "Кузнецова", "4500 123456", "+7 900 000 00 00", "false job offer", *totp_secrets):
         for encoding in ("utf-8", "utf-16-le", "utf-16-be"):
             assert secret.encode(encoding) not in raw, secret
 

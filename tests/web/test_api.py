@@ -55,6 +55,21 @@ def test_totp_is_required_for_roles_that_see_personal_data(world):
     assert analyst.status_code == 201
 
 
+def test_a_totp_code_cannot_be_replayed(world):
+    body = {"username": "worker2_a", "password": PASSWORD, "totp": world.totp("worker2_a")}
+    first = world.client().post("/api/v1/session", json=body)
+    again = world.client().post("/api/v1/session", json=body)
+    wrong = world.client().post("/api/v1/session", json={**body, "totp": "000000"})
+    assert first.status_code == 201 and again.status_code == wrong.status_code == 401
+    assert again.json()["message"] == wrong.json()["message"]  # a replay is not told apart from a wrong code
+    with world.store.engine.connect() as conn:
+        reasons = conn.execute(select(audit_events.c.reason).where(
+            audit_events.c.actor_id == world.users["worker2_a"].id, audit_events.c.action == "session.login")
+            .order_by(audit_events.c.seq.desc()).limit(3)).scalars().all()
+    assert reasons[:2] == ["totp_wrong", "totp_replayed"]
+    world.login("worker2_a")  # a fresh step signs in again (and clears the counted failures)
+
+
 def test_wrong_password_and_unknown_user_look_the_same(world):
     client = world.client()
     a = client.post("/api/v1/session", json={"username": "analyst_a", "password": "wrong password!!"})

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 import os
+import re
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from ctkit.cli import main, web_commands
 from ctkit.settings import load_settings
 from ctkit.store import accounts as acc
+from ctkit.store import totp
 from ctkit.store.audit import AuditEvent, append_now, audit_events
 from ctkit.store.datastore import init_store, open_store
 from ctkit.store.db import transaction
@@ -57,6 +59,11 @@ def test_serve_demo_prints_accounts_once_and_starts(data_dir, no_server, monkeyp
     for role in ("screener", "case_worker", "supervisor", "analyst", "trainer", "administrator"):
         assert f"demo_{role}" in out
     assert no_server == [{"host": "127.0.0.1", "port": 8123, "log_level": "info", "server_header": False}]
+    printed = re.search(r"demo_case_worker .* totp ([A-Z2-7]+)", out).group(1)
+    with open_store(load_settings(data_dir)) as store, transaction(store.engine) as session:
+        user = acc.find_user(session, "demo_case_worker")
+        assert totp.read_secret(session, user.id, store.cipher) == printed  # sealed, and the printed one works
+        assert session.execute(select(acc.users.c.id).where(acc.users.c.totp_secret.is_not(None))).first() is None
 
 
 def test_audit_verify(data_dir, capsys, monkeypatch):
