@@ -1,0 +1,298 @@
+"""Bayesian thresholding (Silverman 2020, JRSS A 183(3):691-736), as MultipleSystemsEstimation's
+``estimate_population_bayesthresh``.
+
+Poisson log-linear model on the observed cells; flat priors on the intercept and main effects, independent
+N(0, ``prior_variance``) priors on the interactions (``prior="proper"``, the default) or flat ones
+(``"improper"``). Stage 1 fits all two-list interactions by MCMC and keeps those whose posterior |mean| / sd is at
+least ``threshold`` (2). With ``max_order=3`` a three-list term is eligible when its three pairs were kept; the
+pairs plus eligible triples are fitted and the triples thresholded the same way. The chosen model is fitted once
+more and each draw of the intercept gives a draw of the total, observed + exp(intercept); the estimate is the
+posterior median.
+
+The sampler is MCMCpack's ``MCMCpoisson``: random-walk Metropolis on all parameters at once, proposal covariance
+``tune^2 (B0 + I)^-1`` with ``I`` the Fisher information at the maximum-likelihood fit (glm's ``vcov``), starting at
+MultipleSystemsEstimation's values (dark figure 5 n, main effects from list totals, interactions 0). With the
+proper prior the flat intercept and main-effect priors are N(0, 10^4) (as the R package passes them); with the
+improper prior, interactions whose sufficient statistic is zero sit at minus infinity: their cells are dropped
+first, and the full pairwise model (and, for order 3, the proposed extension) must pass the Fienberg-Rinaldo
+existence check.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ctkit.errors import EstimationError, ValidationError
+from ctkit.estimate.existence import check_model
+from ctkit.estimate.history import CaptureHistory
+from ctkit.estimate.loglinear import columns_for, design, kept_cells, newton_poisson
+from ctkit.estimate.mcmc import PosteriorSummary, summarise
+from ctkit.estimate.models import all_terms, model_names, order, pairs, subterms
+
+PRIORS = ("proper", "improper")
+# MultipleSystemsEstimation's stand-in for the flat intercept and main-effect priors under the proper prior
+FLAT_PRECISION = 1e-4
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class SamplerSettings:
+    """MCMCpoisson's run length and tuning (R defaults: burnin 1000, mcmc 10000, thin 1, tune 1.1)."""
+
+    burnin: int = 1000
+    mcmc: int = 10000
+    thin: int = 1
+    tune: float = 1.1
+
+    def __post_init__(self) -> None:
+        if self.burnin < 0 or self.mcmc < 1 or self.thin < 1 or self.mcmc < self.thin:
+            raise ValidationError("MCMC settings: burnin >= 0, mcmc >= 1 and 1 <= thin <= mcmc are required")
+        if self.tune <= 0:
+            raise ValidationError("the Metropolis tuning constant must be positive")
+
+
+@dataclass(frozen=True)
+class MetropolisFit:
+    """One MCMC fit: the interaction terms in design order, the draws (intercept, main effects, interactions)."""
+
+    terms: tuple[int, ...]
+    draws: np.ndarray = field(repr=False)
+    acceptance: float
+    kept: np.ndarray = field(repr=False)
+
+    def ratios(self) -> dict[int, float]:
+        """|posterior mean| / posterior sd of each interaction (the thresholding statistic)."""
+        offset = self.draws.shape[1] - len(self.terms)
+        sample = self.draws[:, offset:]
+        sd = sample.std(axis=0, ddof=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            values = np.abs(sample.mean(axis=0)) / sd
+        return {t: float(v) for t, v in zip(self.terms, values, strict=True)}
+
+
+@dataclass(frozen=True)
+class ThresholdResult:
+    """The outcome of Bayesian thresholding.
+
+    ``pairs``/``triples``: interactions kept (bit masks); ``minus_infinity``: zero-statistic terms held at minus
+    infinity (improper prior); ``ratios``: the stage statistics; ``posterior``: the total's summary;
+    ``totals``: its draws; ``acceptance``: Metropolis acceptance rate of each fit.
+    """
+
+    history: CaptureHistory
+    prior: str
+    threshold: float
+    max_order: int
+    pairs: tuple[int, ...]
+    triples: tuple[int, ...]
+    eligible_triples: tuple[int, ...]
+    minus_infinity: tuple[int, ...]
+    ratios: dict[int, float]
+    posterior: PosteriorSummary
+    totals: np.ndarray = field(repr=False)
+    acceptance: tuple[float, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def model(self) -> frozenset[int]:
+        return frozenset(self.pairs) | frozenset(self.triples)
+
+    def names(self, terms) -> list[str]:
+        return model_names(terms, self.history.lists)
+
+
+def bayes_threshold(
+    history: CaptureHistory,
+    prior: str = "proper",
+    prior_variance: float = 1.0,
+    threshold: float = 2.0,
+    max_order: int = 2,
+    sampler: SamplerSettings | None = None,
+    seed: int | None = None,
+    level: float = 0.95,
+    progress: Progress | None = None,
+) -> ThresholdResult:
+    """Bayesian-threshold estimate of the total population (see the module docstring for the method).
+
+    Raises ValidationError for bad settings and EstimationError when, with the improper prior, the full pairwise
+    model fails the Fienberg-Rinaldo existence criterion (its posterior is then improper).
+
+    Example: ``bayes_threshold(read_table("kosovo4.csv"), seed=1).posterior.median`` (about 14,000).
+    """
+    sampler = sampler or SamplerSettings()
+    _validate(history, prior, prior_variance, threshold, max_order)
+    rng = np.random.default_rng(seed)
+    say = progress or (lambda _message: None)
+    improper = prior == "improper"
+    warnings: list[str] = []
+    if improper:
+        check = check_model(history, frozenset(pairs(history.n_lists)))
+        if not check.ok:
+            raise EstimationError(
+                "Bayesian thresholding with the improper prior cannot be applied: the model with all two-list "
+                "interactions fails the Fienberg-Rinaldo existence criterion",
+                hint="use the proper prior",
+            )
+    say("stage 1: all two-list interactions")
+    candidates, kept, removed = _prune(history, pairs(history.n_lists), improper)
+    first = fit_metropolis(history, candidates, kept, prior, prior_variance, sampler, rng)
+    ratios = first.ratios()
+    chosen_pairs = tuple(t for t in candidates if ratios[t] >= threshold)
+    fits = [first]
+    eligible = _eligible_triples(chosen_pairs, history.n_lists) if max_order == 3 else ()
+    chosen_triples: tuple[int, ...] = ()
+    if eligible and improper and not check_model(history, frozenset(chosen_pairs + eligible)).ok:
+        warnings.append(
+            "the three-list extension fails the Fienberg-Rinaldo existence criterion; reverting to maxorder 2"
+        )
+        eligible_fit = ()
+    else:
+        eligible_fit = eligible
+    if eligible_fit:
+        say("stage 2: eligible three-list interactions")
+        terms, kept3, removed3 = _prune(history, list(chosen_pairs + eligible_fit), improper, kept)
+        removed = removed + tuple(t for t in removed3 if t not in removed)
+        second = fit_metropolis(history, terms, kept3, prior, prior_variance, sampler, rng)
+        triple_ratios = {t: r for t, r in second.ratios().items() if order(t) == 3}
+        ratios.update(triple_ratios)
+        chosen_triples = tuple(t for t, r in triple_ratios.items() if r >= threshold)
+        kept = kept3
+        fits.append(second)
+    say("final fit")
+    final = fit_metropolis(history, list(chosen_pairs + chosen_triples), kept, prior, prior_variance, sampler, rng)
+    fits.append(final)
+    totals = history.n_observed + np.exp(final.draws[:, 0])
+    if removed:
+        warnings.append(
+            "interactions held at minus infinity (the lists never overlap): "
+            + ", ".join(model_names(set(removed), history.lists))
+        )
+    return ThresholdResult(
+        history=history, prior=prior, threshold=threshold, max_order=max_order, pairs=chosen_pairs,
+        triples=chosen_triples, eligible_triples=eligible, minus_infinity=removed, ratios=ratios,
+        posterior=summarise(totals, level), totals=totals, acceptance=tuple(f.acceptance for f in fits),
+        warnings=tuple(warnings),
+    )
+
+
+def _validate(history: CaptureHistory, prior: str, variance: float, threshold: float, max_order: int) -> None:
+    if prior not in PRIORS:
+        raise ValidationError(f"unknown prior '{prior}'; use proper or improper")
+    if max_order not in (2, 3):
+        raise ValidationError("Bayesian thresholding takes max_order 2 or 3")
+    if max_order == 3 and history.n_lists < 4:
+        raise ValidationError("three-list interactions need at least four lists (three confound the dark figure)")
+    if not variance > 0 or not threshold >= 0:
+        raise ValidationError("the prior variance must be positive and the threshold non-negative")
+
+
+def _prune(history: CaptureHistory, terms: list[int], improper: bool, kept: np.ndarray | None = None):
+    """Under the improper prior, terms with zero sufficient statistic (and the terms above them) go to minus
+    infinity and their cells are dropped; the proper prior keeps every term and cell."""
+    kept = np.ones(len(history.counts), dtype=bool) if kept is None else kept
+    if not improper:
+        return list(terms), kept, ()
+    zero = [t for t in terms if history.overlap(t) == 0]
+    above = [t for t in terms if t not in zero and any(z & t == z for z in zero)]
+    removed = tuple(zero + above)
+    return [t for t in terms if t not in removed], kept & kept_cells(history.patterns, zero), removed
+
+
+def _eligible_triples(chosen_pairs: tuple[int, ...], n_lists: int) -> tuple[int, ...]:
+    chosen = set(chosen_pairs)
+    return tuple(t for t in all_terms(n_lists, 3) if order(t) == 3 and set(subterms(t)) <= chosen)
+
+
+def fit_metropolis(
+    history: CaptureHistory,
+    terms: list[int],
+    kept: np.ndarray,
+    prior: str,
+    prior_variance: float,
+    sampler: SamplerSettings,
+    rng: np.random.Generator,
+) -> MetropolisFit:
+    """MCMCpoisson on the ``kept`` cells with main effects and ``terms``: draws of (intercept, mains, terms)."""
+    columns = columns_for(frozenset(terms), history.n_lists)
+    x = design(history.patterns[kept], columns)
+    y = history.counts[kept]
+    n_lists = history.n_lists
+    precision = np.zeros(len(columns))
+    if prior == "proper":
+        precision[: 1 + n_lists] = FLAT_PRECISION
+        precision[1 + n_lists :] = 1.0 / prior_variance
+    information = _glm_information(x, y)
+    proposal = sampler.tune * np.linalg.cholesky(np.linalg.inv(np.diag(precision) + information))
+    draws, acceptance = metropolis(x, y, precision, _start(history, y, x, n_lists), proposal, sampler, rng)
+    return MetropolisFit(tuple(columns[1 + n_lists :]), draws, acceptance, kept)
+
+
+def _glm_information(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Fisher information x' diag(mu) x at R glm's fit (the inverse of its vcov), used to shape the proposal."""
+    try:
+        mu = newton_poisson(x, y).mu
+    except EstimationError as exc:
+        raise EstimationError("the log-linear model's parameters are not identifiable from these data") from exc
+    return x.T @ (mu[:, None] * x)
+
+
+def _start(history: CaptureHistory, y: np.ndarray, x: np.ndarray, n_lists: int) -> np.ndarray:
+    """MultipleSystemsEstimation's start: dark figure 5 n, main effects log(list total / 5 n), interactions 0."""
+    n = float(y.sum())
+    totals = x[:, 1 : 1 + n_lists].T @ y
+    start = np.zeros(x.shape[1])
+    start[0] = np.log(5 * n)
+    start[1 : 1 + n_lists] = np.log(np.maximum(totals, 0.5) / (5 * n))
+    return start
+
+
+def metropolis(
+    x: np.ndarray,
+    y: np.ndarray,
+    precision: np.ndarray,
+    start: np.ndarray,
+    proposal: np.ndarray,
+    sampler: SamplerSettings,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, float]:
+    """Random-walk Metropolis for the Poisson log-linear posterior (MCMCpoisson's loop).
+
+    Keeps iteration ``i`` when ``i >= burnin`` and ``i % thin == 0``, as MCMCpoisson does. All proposals and
+    uniforms are drawn up front and the steps mapped to the linear predictor in one product, so the loop does
+    only the accept test.
+    """
+    total = sampler.burnin + sampler.mcmc
+    steps = rng.standard_normal((total, len(start))) @ proposal.T
+    log_u = np.log(rng.random(total))
+    eta_steps = steps @ x.T
+    beta, eta = start.copy(), x @ start
+    current = _log_posterior(y, eta, beta, precision)
+    keep = [i for i in range(sampler.burnin, total) if i % sampler.thin == 0]
+    out = np.empty((len(keep), len(beta)))
+    stored, accepted = 0, 0
+    for i in range(total):
+        candidate_eta = eta + eta_steps[i]
+        candidate_beta = beta + steps[i]
+        value = _log_posterior(y, candidate_eta, candidate_beta, precision)
+        if log_u[i] < value - current:
+            beta, eta, current = candidate_beta, candidate_eta, value
+            accepted += 1
+        if stored < len(keep) and keep[stored] == i:
+            out[stored] = beta
+            stored += 1
+    return out, accepted / total
+
+
+def _log_posterior(y: np.ndarray, eta: np.ndarray, beta: np.ndarray, precision: np.ndarray) -> float:
+    with np.errstate(over="ignore"):
+        value = float(y @ eta - np.exp(eta).sum() - 0.5 * (precision * beta) @ beta)
+    return value if value == value else -np.inf
+
+
+def ratio_names(result: ThresholdResult) -> dict[str, float]:
+    """The thresholding statistics by ``A:B`` name."""
+    return {model_names({t}, result.history.lists)[0]: r for t, r in result.ratios.items()}
