@@ -1,0 +1,106 @@
+"""The official tables' categories (``data/official_codes.yaml``) and the mapping of ctkit codes onto them.
+
+Category lists are the tables' full public domains; they are data, never derived from the records.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from ctkit.errors import ValidationError
+
+ADULT_AGE = 18
+MIXED = "mixed"
+
+
+@cache
+def official_codes() -> dict:
+    """The parsed ``official_codes.yaml``."""
+    text = resources.files("ctkit.share.formats.official").joinpath("data/official_codes.yaml").read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def categories(scheme: str, dimension: str) -> dict[str, str]:
+    """Code -> English label of one dimension of one scheme (``unodc``, ``eurostat``, ``greta``), in order."""
+    try:
+        return dict(official_codes()[scheme][dimension]["categories"])
+    except KeyError:
+        raise ValidationError(f"no category list '{dimension}' in scheme '{scheme}'") from None
+
+
+def mapping(scheme: str, dimension: str) -> dict[str, str]:
+    """ctkit code -> official category of one dimension."""
+    return dict(official_codes()[scheme][dimension]["map"])
+
+
+def eu27() -> frozenset[str]:
+    """ISO alpha-3 codes of the EU-27 member states (composition and source in the YAML)."""
+    return frozenset(official_codes()["eu27"]["members"])
+
+
+def victim_statuses() -> dict[str, str]:
+    """identification_status code -> ``identified`` or ``presumed`` for the statuses counted as victims."""
+    return {code: kind for kind, codes in official_codes()["identification"].items() for code in codes}
+
+
+def map_codes(values: pd.Series, table: dict[str, str], missing: str) -> pd.Series:
+    """Map ctkit codes through ``table``; missing values become ``missing``; an unmapped code is a ValidationError."""
+    known = values.notna()
+    mapped = values.map(table)
+    unmapped = known & mapped.isna()
+    if unmapped.any():
+        raise ValidationError(f"code '{values[unmapped].iloc[0]}' has no official category",
+                              hint="add it to the map in share/formats/official/data/official_codes.yaml")
+    return mapped.where(known, missing).astype(object)
+
+
+def age_groups(ages: pd.Series, child: str, adult: str, unknown: str) -> pd.Series:
+    """Child (< 18), adult or unknown from whole years of age."""
+    years = pd.to_numeric(ages, errors="coerce")
+    out = np.where(years.isna(), unknown, np.where(years < ADULT_AGE, child, adult))
+    return pd.Series(out, index=ages.index, dtype=object)
+
+
+def form_category(forms: pd.Series, table: dict[str, str] | None, *, several: str, unknown: str) -> pd.Series:
+    """One category per row from a list of ctkit forms: its category, ``several`` when they map to more than one,
+    ``unknown`` when none is recorded. ``table`` None keeps ctkit's own form codes.
+    """
+    exploded = forms.explode().dropna()
+    if table is not None:
+        exploded = map_codes(exploded, table, unknown)
+    distinct = exploded.groupby(level=0).agg(lambda s: sorted(set(s)))
+    single = distinct.map(lambda cats: cats[0] if len(cats) == 1 else several)
+    return single.reindex(forms.index).fillna(unknown).astype(object)
+
+
+def citizenship_group(citizenship: pd.Series, country: str) -> pd.Series:
+    """Eurostat's citizenship groups: NAT (the reporting country), EU27_2020_FOR, NEU27_2020_FOR or UNK."""
+    members = eu27()
+    out = np.where(citizenship.isna(), "UNK",
+                   np.where(citizenship == country, "NAT",
+                            np.where(citizenship.isin(members), "EU27_2020_FOR", "NEU27_2020_FOR")))
+    return pd.Series(out, index=citizenship.index, dtype=object)
+
+
+def nationality(citizenship: pd.Series, country: str) -> pd.Series:
+    """national / foreign / unknown, against the reporting country."""
+    out = np.where(citizenship.isna(), "unknown", np.where(citizenship == country, "national", "foreign"))
+    return pd.Series(out, index=citizenship.index, dtype=object)
+
+
+def trafficking_scope(route_countries: pd.Series, country: str) -> pd.Series:
+    """transnational (the route touches a country other than the reporting one), internal (every known leg in
+    the reporting country) or unknown (no leg's country recorded).
+    """
+    def scope(countries) -> str:
+        known = {c for c in (countries if isinstance(countries, list | np.ndarray) else []) if isinstance(c, str)}
+        if not known:
+            return "unknown"
+        return "internal" if known == {country} else "transnational"
+
+    return route_countries.map(scope).astype(object)

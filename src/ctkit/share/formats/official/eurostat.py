@@ -1,0 +1,95 @@
+"""Eurostat trafficking in human beings (crim_thb_* style): registered victims by citizenship group, form of
+exploitation, age and identification status (each by sex), and the criminal-justice steps their cases reached.
+
+Codes follow Eurostat's dimension code lists (``geo`` alpha-2 with EL for Greece, ``sex`` F/M/UNK/T, ``citizen``
+NAT/EU27_2020_FOR/NEU27_2020_FOR/UNK, ``age`` Y_LT18/Y_GE18/UNK); suppressed cells carry Eurostat's flag ``c``.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ctkit.share.formats.official.codes import (
+    age_groups,
+    categories,
+    citizenship_group,
+    form_category,
+    map_codes,
+    mapping,
+)
+from ctkit.share.formats.official.labels import coded
+from ctkit.share.formats.official.model import Breakdown, OfficialTable, ReleaseContext, period_column, register_table
+from ctkit.share.formats.official.records import JUSTICE_STAGES
+from ctkit.vocab import country_alpha2
+
+SCHEME = "eurostat"
+DIMS = ("citizen", "expl", "age", "leg_stat", "sex")
+TOTALS = {"sex": "T", "citizen": "TOTAL", "expl": "TOTAL", "age": "TOTAL", "leg_stat": "TOTAL"}
+# Eurostat writes Greece as EL (and the United Kingdom as UK), not the ISO alpha-2 code.
+EUROSTAT_GEO = {"GR": "EL", "GB": "UK"}
+
+
+def eurostat_records(victims: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Victim-year rows -> Eurostat categories, plus the year each justice stage was reached."""
+    out = pd.DataFrame({
+        "person_id": victims["person_id"], "year": victims["year"].astype(str),
+        "citizen": citizenship_group(victims["citizenship"], ctx.country),
+        "expl": form_category(victims["forms"], mapping(SCHEME, "expl"), several="OTH", unknown="UNK"),
+        "age": age_groups(victims["age_years"], "Y_LT18", "Y_GE18", "UNK"),
+        "leg_stat": victims["status"].map({"identified": "IDENT", "presumed": "PRES"}).astype(object),
+        "sex": map_codes(victims["sex"], mapping(SCHEME, "sex"), "UNK"),
+    })
+    for stage in JUSTICE_STAGES:
+        out[stage] = period_column(victims[stage], ctx)
+    return out
+
+
+def eurostat_domains(ctx: ReleaseContext) -> dict[str, dict[str, str]]:
+    return {dim: categories(SCHEME, dim) for dim in DIMS}
+
+
+def eurostat_geo(country: str) -> str:
+    alpha2 = country_alpha2(country)
+    return EUROSTAT_GEO.get(alpha2, alpha2)
+
+
+def eurostat_layout(cells: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Protected cells -> ``geo, time, indicator, unit, leg_stat, citizen, expl, age, sex, OBS_VALUE, OBS_FLAG``."""
+    codes = coded(cells, list(DIMS), TOTALS)
+    return pd.DataFrame({
+        "geo": eurostat_geo(ctx.country), "time": cells["year"], "indicator": cells["breakdown"],
+        "unit": "NR", **{dim: codes[dim] for dim in ("leg_stat", "citizen", "expl", "age", "sex")},
+        "OBS_VALUE": cells["count"], "OBS_FLAG": ["c" if s else "" for s in cells["suppressed"]],
+    })
+
+
+def _justice(stage: str, label: str) -> Breakdown:
+    return Breakdown(f"victims_{stage}", label, ("sex",), period=stage)
+
+
+EUROSTAT = OfficialTable(
+    name="eurostat",
+    title="Eurostat trafficking in human beings: registered victims and the justice steps their cases reached",
+    breakdowns=(
+        Breakdown("victims_citizenship", "Registered victims by citizenship group and sex", ("citizen", "sex")),
+        Breakdown("victims_exploitation", "Registered victims by form of exploitation and sex", ("expl", "sex")),
+        Breakdown("victims_age", "Registered victims by age group and sex", ("age", "sex")),
+        Breakdown("victims_status", "Registered victims by identification status and sex", ("leg_stat", "sex")),
+        _justice("investigated", "Registered victims whose case was first investigated that year, by sex"),
+        _justice("prosecuted", "Registered victims whose case first reached prosecution that year, by sex"),
+        _justice("convicted", "Registered victims whose case first ended in a conviction that year, by sex"),
+    ),
+    records=eurostat_records, domains=eurostat_domains, layout=eurostat_layout, totals=TOTALS,
+    notes=(
+        "Registered victims: identified (IDENT, conclusive grounds) and presumed (PRES: positive reasonable "
+        "grounds, possible victims), counted once per person and year of registration.",
+        "Citizenship: the person's main citizenship against the reporting country and the EU-27 list shipped with "
+        "ctkit (composition from 2020-02-01).",
+        "Form: a victim of forms in more than one category counts under OTH (other forms).",
+        "Gap: Eurostat's suspects, prosecuted and convicted persons count offenders. The snapshot holds no "
+        "offender records (the store's legal proceedings use case-local perpetrator references and are left out "
+        "of the snapshot), so these are not published. The victims_investigated/prosecuted/convicted rows count "
+        "victims whose case first reached that step in the year instead, from the dated case lifecycle.",
+    ),
+)
+register_table(EUROSTAT)

@@ -1,0 +1,83 @@
+"""A GRETA-style country table (Council of Europe Convention questionnaire): victims per year by identification
+status, sex and age; by form of exploitation; national or foreign and transnational or internal; and the main
+citizenships, rare ones folded into ``Other`` by the disclosure layer.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ctkit.share.formats.official.codes import (
+    MIXED,
+    age_groups,
+    categories,
+    form_category,
+    map_codes,
+    mapping,
+    nationality,
+    trafficking_scope,
+)
+from ctkit.share.formats.official.labels import labelled
+from ctkit.share.formats.official.model import UNKNOWN, Breakdown, OfficialTable, ReleaseContext, register_table
+from ctkit.vocab import all_countries, code_list, country_name
+
+SCHEME = "greta"
+DIMS = ("status", "sex", "age", "form", "nationality", "scope", "citizenship")
+TOP_CITIZENSHIPS = 10
+
+
+def greta_records(victims: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Victim-year rows -> GRETA categories (ctkit's own forms, plus mixed and unknown)."""
+    return pd.DataFrame({
+        "person_id": victims["person_id"], "year": victims["year"].astype(str), "status": victims["status"],
+        "sex": map_codes(victims["sex"], mapping("unodc", "sex"), "other_unknown"),
+        "age": age_groups(victims["age_years"], "child", "adult", UNKNOWN),
+        "form": form_category(victims["forms"], None, several=MIXED, unknown=UNKNOWN),
+        "nationality": nationality(victims["citizenship"], ctx.country),
+        "scope": trafficking_scope(victims["route_countries"], ctx.country),
+        "citizenship": victims["citizenship"].where(victims["citizenship"].notna(), UNKNOWN).astype(object),
+    })
+
+
+def greta_domains(ctx: ReleaseContext) -> dict[str, dict[str, str]]:
+    forms = {code: item.label() for code, item in code_list("exploitation_form").codes.items()}
+    return {
+        **{dim: categories(SCHEME, dim) for dim in ("status", "sex", "age", "nationality", "scope")},
+        "form": {**forms, MIXED: "More than one form", UNKNOWN: "Not stated"},
+        "citizenship": {**{c: country_name(c) for c in all_countries()}, UNKNOWN: "Unknown"},
+    }
+
+
+def greta_layout(cells: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Protected cells -> ``country, year, breakdown`` and one labelled column per dimension, ``victims``."""
+    labels = labelled(cells, greta_domains(ctx))
+    return pd.DataFrame({
+        "country": country_name(ctx.country), "year": cells["year"],
+        "breakdown": cells["breakdown"], **{dim: labels[dim] for dim in DIMS},
+        "victims": cells["count"], "suppressed": cells["suppressed"],
+    })
+
+
+GRETA = OfficialTable(
+    name="greta",
+    title="GRETA-style country table: victims of trafficking by status, sex, age, form, nationality and route",
+    breakdowns=(
+        Breakdown("victims", "Victims by identification status, sex and age group", ("status", "sex", "age")),
+        Breakdown("forms", "Victims by form of exploitation and sex", ("form", "sex")),
+        Breakdown("origin", "Victims by nationality and trafficking scope", ("nationality", "scope")),
+        Breakdown("citizenships", f"Victims by citizenship (top {TOP_CITIZENSHIPS}, others folded)",
+                  ("citizenship",), top=TOP_CITIZENSHIPS),
+    ),
+    records=greta_records, domains=greta_domains, layout=greta_layout,
+    notes=(
+        "Identified: conclusive grounds; presumed: positive reasonable grounds or possible victims. One person "
+        "counts once per year of registration.",
+        "Transnational: the recorded route touches a country other than the reporting country; internal: every "
+        "recorded leg is in the reporting country; unknown: no leg's country recorded.",
+        "Citizenships: the main citizenship; values under k (k-anonymity) or outside the top 10 are folded into "
+        "'Other'. Under differential privacy the top 10 are chosen from the noisy counts and 'Other' is the "
+        "noisy year total minus the kept and unknown cells.",
+        "Forms: ctkit's forms of exploitation; a victim of several counts under 'More than one form'.",
+    ),
+)
+register_table(GRETA)

@@ -1,0 +1,64 @@
+"""One row per victim and year from the pseudonymised snapshot: the microdata every official table counts.
+
+A person counted as a victim (identified or presumed, see ``official_codes.yaml``) in a registration year is one
+row, however many cases they have that year (the most advanced identification wins). The rows carry the recorded
+forms and route countries as lists and the year each justice stage was first reached; table builders map them to
+their categories. Nothing here leaves the organisation: only protected counts do.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ctkit.analyse.snapshot import Snapshot
+from ctkit.share.formats.official.codes import victim_statuses
+
+JUSTICE_STAGES = ("investigated", "prosecuted", "convicted")
+
+_SQL = """
+WITH v AS (
+    SELECT case_id, person_id, year, CAST(sex AS VARCHAR) AS sex, age_years, CAST(citizenship AS VARCHAR)
+           AS citizenship, CAST(identification_status AS VARCHAR) AS identification_status,
+           row_number() OVER (PARTITION BY person_id, year
+                              ORDER BY CAST(identification_status AS VARCHAR) IN ({identified}) DESC,
+                                       registered_on, case_id) AS rn
+    FROM cases
+    WHERE CAST(identification_status AS VARCHAR) IN ({victims}) AND year BETWEEN ? AND ?
+),
+f AS (SELECT case_id, list(DISTINCT CAST(form AS VARCHAR)) AS forms FROM exploitations GROUP BY case_id),
+r AS (SELECT case_id, list(DISTINCT CAST(country AS VARCHAR)) FILTER (WHERE country IS NOT NULL) AS route_countries
+      FROM route_legs GROUP BY case_id),
+s AS (SELECT case_id, {stage_years} FROM stages GROUP BY case_id)
+SELECT v.person_id, v.year, v.sex, v.age_years, v.citizenship, v.identification_status, f.forms,
+       r.route_countries, {stage_columns}
+FROM v LEFT JOIN f USING (case_id) LEFT JOIN r USING (case_id) LEFT JOIN s USING (case_id)
+WHERE v.rn = 1
+ORDER BY v.year, v.person_id
+"""
+
+
+def _quoted(values) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def victim_years(snap: Snapshot, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Victim-year rows of ``snap`` registered within ``years`` (inclusive; None: every year).
+
+    Columns: ``person_id`` (pseudonym, for bounding one person's contribution; never published), ``year``, ``sex``,
+    ``age_years``, ``citizenship``, ``identification_status``, ``status`` (identified / presumed), ``forms`` and
+    ``route_countries`` (lists), and ``investigated``/``prosecuted``/``convicted`` (year first reached, or NA).
+    """
+    statuses = victim_statuses()
+    identified = [code for code, kind in statuses.items() if kind == "identified"]
+    low, high = years if years is not None else (-32768, 32767)
+    stage_years = ", ".join(f"min(year(reached_on)) FILTER (WHERE CAST(stage AS VARCHAR) = '{s}') AS {s}"
+                            for s in JUSTICE_STAGES)
+    sql = _SQL.format(identified=_quoted(identified), victims=_quoted(statuses), stage_years=stage_years,
+                      stage_columns=", ".join(f"s.{s}" for s in JUSTICE_STAGES))
+    frame = snap.query(sql, [low, high])
+    frame["status"] = frame["identification_status"].map(statuses).astype(object)
+    frame["person_id"] = frame["person_id"].astype(str)
+    frame["year"] = frame["year"].astype("int64")
+    for stage in JUSTICE_STAGES:
+        frame[stage] = frame[stage].astype("Int64")
+    return frame.reset_index(drop=True)

@@ -1,0 +1,172 @@
+"""Make one official table from a snapshot through disclosure control: k-anonymity or differential privacy.
+
+Only protected counts come out. In ``dp`` mode the public year span must be given (a span taken from the data
+would itself leak), the release is charged once on the privacy ledger, and a release over budget raises
+BudgetExceeded before anything is produced.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ctkit.analyse.snapshot import Snapshot
+from ctkit.errors import NotFoundError, ValidationError
+from ctkit.share.disclosure import DisclosurePolicy
+from ctkit.share.formats.official.model import OfficialTable, ReleaseContext, official_table
+from ctkit.share.formats.official.population import add_rates, read_population
+from ctkit.share.formats.official.protect import complete, dp_breakdown, kanon_breakdown
+from ctkit.share.formats.official.records import victim_years
+from ctkit.vocab import country_alpha3
+
+MODES = ("k-anon", "dp")
+StepProgress = Callable[[str], None]
+
+
+def no_steps(step: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class DpSettings:
+    """Differential-privacy parameters of one release and the ledger it is charged to."""
+
+    epsilon: float
+    dataset: str
+    ledger: Any
+    delta: float = 0.0
+    actor_id: str | None = None
+    seed: int | None = None
+
+
+@dataclass
+class OfficialRelease:
+    """A protected official table in its official long layout, and the statement of how it was made."""
+
+    table: str
+    frame: pd.DataFrame
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def snapshot_id(snap: Snapshot) -> str:
+    """A stable id of the snapshot: a hash of its manifest's source, creation time, key fingerprint and sizes."""
+    manifest = snap.manifest
+    basis = {key: manifest.get(key) for key in ("source", "created_at", "key_fingerprint", "rows")}
+    return hashlib.sha256(json.dumps(basis, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def _context(victims: pd.DataFrame, country: str, years: tuple[int, int] | None, mode: str) -> ReleaseContext:
+    if years is None:
+        if mode == "dp":
+            raise ValidationError("a differentially private release needs its years given (--year-from and "
+                                  "--year-to): a span taken from the data would itself disclose something")
+        if victims.empty:
+            raise NotFoundError("the snapshot holds no identified or presumed victims to publish")
+        years = (int(victims["year"].min()), int(victims["year"].max()))
+    if years[0] > years[1]:
+        raise ValidationError(f"the first year ({years[0]}) is after the last ({years[1]})")
+    return ReleaseContext(country=country_alpha3(country, "reporting country"), years=years)
+
+
+def _check(table: OfficialTable, mode: str, k: int | None, dp: DpSettings | None, population: Path | None) -> None:
+    if mode not in MODES:
+        raise ValidationError(f"unknown mode '{mode}'; allowed: {', '.join(MODES)}")
+    if mode == "dp" and dp is None:
+        raise ValidationError("dp mode needs epsilon, a data set name and the privacy ledger")
+    if mode == "k-anon" and dp is not None:
+        raise ValidationError("epsilon and delta apply to --mode dp only")
+    if mode == "dp" and k is not None:
+        raise ValidationError("--k applies to --mode k-anon only")
+    if population is not None and not table.rates:
+        raise ValidationError(f"a population file gives rates for the unodc table only, not '{table.name}'")
+
+
+def _kanon_cells(table: OfficialTable, records: pd.DataFrame, ctx: ReleaseContext, k: int) -> tuple[pd.DataFrame,
+                                                                                                     dict]:
+    policy = DisclosurePolicy(k=k)
+    domains = table.domains(ctx)
+    cells = [complete(kanon_breakdown(records, b, domains, ctx, policy), b, table, domains)
+             for b in table.breakdowns]
+    return pd.concat(cells, ignore_index=True), {"mode": "k-anon", "k": k, "release_id": str(uuid.uuid4()),
+                                                  "rule": "cells under k suppressed, others rounded down to a "
+                                                          "multiple of k; margins summed from protected cells"}
+
+
+def _dp_cells(table: OfficialTable, records: pd.DataFrame, ctx: ReleaseContext, dp: DpSettings) -> tuple[
+        pd.DataFrame, dict]:
+    from ctkit.share.disclosure import CountQuery, release_dp_counts
+    from ctkit.share.formats.official.model import NOT_REACHED
+
+    domains = table.domains(ctx)
+    queries = []
+    for b in table.breakdowns:
+        period = ctx.year_labels if b.period == "year" else [*ctx.year_labels, NOT_REACHED]
+        queries.append(CountQuery(b.name, (b.period, *b.dims), {b.period: period, **{d: list(domains[d])
+                                                                                     for d in b.dims}}))
+    release = release_dp_counts(records, queries, dataset=dp.dataset, epsilon=dp.epsilon, delta=dp.delta,
+                                ledger=dp.ledger, product=f"official:{table.name}", unit="person_id",
+                                max_rows_per_unit=1, actor_id=dp.actor_id, seed=dp.seed)
+    first = table.breakdowns[0]
+    year_totals = release.tables[first.name].groupby(first.period)["count"].sum()
+    cells = [complete(dp_breakdown(release.tables[b.name], b, year_totals), b, table, domains)
+             for b in table.breakdowns]
+    meta = {"mode": "dp", "epsilon": release.epsilon, "delta": release.delta, "dataset": release.dataset,
+            "release_id": release.release_id, "mechanism": release.mechanism, "parameters": release.parameters}
+    return pd.concat(cells, ignore_index=True), meta
+
+
+def publish_official(snap: Snapshot, name: str, *, country: str, mode: str = "k-anon", k: int | None = None,
+                     dp: DpSettings | None = None, years: tuple[int, int] | None = None,
+                     population: Path | None = None, progress: StepProgress = no_steps) -> OfficialRelease:
+    """The official table ``name`` of ``snap``, protected by ``mode`` (``k-anon`` with ``k``, default 10, or
+    ``dp`` with ``dp``), for the reporting ``country`` (ISO alpha-3) over ``years`` (inclusive).
+
+    Raises ValidationError (unknown table, mode, country or bad population file), NotFoundError (no victims),
+    DisclosureError (k < 2, no budget agreed) or BudgetExceeded (nothing charged, nothing produced).
+
+    >>> release = publish_official(snap, "unodc", country="RUS", k=10)  # doctest: +SKIP
+    >>> release.frame.columns[:4].tolist()  # doctest: +SKIP
+    ['iso3_code', 'country', 'indicator', 'year']
+    """
+    table = official_table(name)
+    _check(table, mode, k, dp, population)
+    people = read_population(population) if population is not None else None
+    snap.require_cases()
+    progress("reading victims from the snapshot")
+    victims = victim_years(snap, years)
+    ctx = _context(victims, country, years, mode)
+    records = table.records(victims, ctx)
+    progress("protecting the counts" if mode == "k-anon" else "adding noise and charging the privacy ledger")
+    if mode == "dp":
+        cells, disclosure = _dp_cells(table, records, ctx, dp)
+    else:
+        cells, disclosure = _kanon_cells(table, records, ctx, k if k is not None else DisclosurePolicy().k)
+    frame = table.layout(cells, ctx)
+    if people is not None:
+        frame = add_rates(frame, people, ctx.country)
+    return OfficialRelease(table=name, frame=frame, metadata=_metadata(table, ctx, snap, disclosure, people))
+
+
+def _metadata(table: OfficialTable, ctx: ReleaseContext, snap: Snapshot, disclosure: dict,
+              population: pd.DataFrame | None) -> dict[str, Any]:
+    domains = table.domains(ctx)
+    return {
+        "table": table.name, "title": table.title, "layout": "long CSV, one row per cell; Total rows are margins",
+        "created_at": datetime.now(UTC).replace(microsecond=0).isoformat(), "disclosure": disclosure,
+        "snapshot": {"id": snapshot_id(snap), "source": snap.source, "created_at": snap.manifest.get("created_at")},
+        "reporting_country": ctx.country, "years": list(ctx.years),
+        "breakdowns": [{"name": b.name, "label": b.label, "dims": list(b.dims), "period": b.period}
+                       for b in table.breakdowns],
+        "categories": {dim: domains[dim] for dim in table.dims if len(domains[dim]) <= 50},
+        "rates": "rate_per_100000 from the published count and the population file given" if population is not None
+        else None,
+        "notes": list(table.notes),
+    }
