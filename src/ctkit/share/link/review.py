@@ -22,7 +22,19 @@ from typing import Protocol
 from ctkit.errors import ConflictError, NotFoundError
 from ctkit.share.link.linkage import LinkResult
 
-__all__ = ["DecisionLog", "JsonlDecisionLog", "LinkDecision", "MemoryDecisionLog", "ReviewItem", "ReviewQueue"]
+__all__ = ["DecisionLog", "JsonlDecisionLog", "LINK_REASONS", "LinkDecision", "MemoryDecisionLog", "ReviewItem",
+           "ReviewQueue"]
+
+# Why a reviewer accepted or rejected a link: codes only, so the store and the audit trail never hold free text.
+LINK_REASONS: dict[str, str] = {
+    "same_document": "Same identity document",
+    "confirmed_by_person": "Confirmed with the person or their file",
+    "confirmed_by_partner": "Confirmed by the other organisation",
+    "different_person": "Different people",
+    "conflicting_birth_date": "Birth dates conflict",
+    "conflicting_details": "Other details conflict",
+    "insufficient_evidence": "Not enough evidence to link",
+}
 
 
 @dataclass(frozen=True)
