@@ -40,6 +40,7 @@ COMMAND_MODULES: list[str] = [
     "ctkit.cli.link_commands",
     "ctkit.cli.analyse_commands",
     "ctkit.cli.estimate_commands",
+    "ctkit.cli.publish_commands",
 ]
 
 for _name in COMMAND_MODULES:
