@@ -1,0 +1,174 @@
+"""Publication commands: ``publish <table>`` (official aggregate tables) and ``publish budget set|show``.
+
+Thin: parse options, open the snapshot as ``analyse`` and ``report`` do, call ``ctkit.share.formats.official``.
+A release is written all-or-nothing; messages and progress go to standard error.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from ctkit.cli.analyse_commands import Ctdc, SnapshotDir
+from ctkit.cli.options import DEFAULT_DATA_DIR, DataDir
+
+publish_app = typer.Typer(
+    help="Publish official aggregate tables through disclosure control (k-anonymity or differential privacy).\n\n"
+         "Example: ctkit publish unodc --mode k-anon --country RUS --out unodc.csv",
+    no_args_is_help=True,
+)
+budget_app = typer.Typer(
+    help="The privacy budget of a data set: agree it, and see what is spent.\n\n"
+         "Example: ctkit publish budget set cases --epsilon 3 --delta 1e-6",
+    no_args_is_help=True,
+)
+
+Mode = Annotated[str, typer.Option("--mode", help="k-anon (threshold and round) or dp (differential privacy).")]
+Country = Annotated[str, typer.Option("--country", help="Reporting country (country of detection), ISO alpha-3.")]
+Out = Annotated[Path, typer.Option("--out", "-o", help="A .csv file, or a folder for <table>.csv; a .json sidecar "
+                                                       "beside it states the disclosure parameters.")]
+K = Annotated[int | None, typer.Option("--k", help="k-anon: smallest published cell (default: setting, 10).")]
+Epsilon = Annotated[float | None, typer.Option("--epsilon", help="dp: privacy loss charged to the data set.")]
+Delta = Annotated[float, typer.Option("--delta", help="dp: delta (0 = pure epsilon-DP, discrete Laplace).")]
+Dataset = Annotated[str, typer.Option("--dataset", help="dp: the ledger's data set name the release is charged to.")]
+YearFrom = Annotated[int | None, typer.Option("--year-from", help="First registration year (dp: required).")]
+YearTo = Annotated[int | None, typer.Option("--year-to", help="Last registration year (dp: required).")]
+Population = Annotated[Path | None, typer.Option("--population", help="unodc: CSV country,year,population to add "
+                                                                      "the SDG 16.2.2 rate per 100,000.")]
+DEFAULT_DATASET = "cases"
+
+
+def _years(year_from: int | None, year_to: int | None) -> tuple[int, int] | None:
+    from ctkit.errors import ValidationError
+
+    if year_from is None and year_to is None:
+        return None
+    if year_from is None or year_to is None:
+        raise ValidationError("give both --year-from and --year-to (or neither)")
+    return year_from, year_to
+
+
+def _stderr():
+    from rich.console import Console
+
+    return Console(stderr=True)
+
+
+def _ledger(data_dir: Path):
+    from ctkit.settings import load_settings
+    from ctkit.share.disclosure import PrivacyLedger
+    from ctkit.store import open_store
+
+    store = open_store(load_settings(data_dir))
+    return store, PrivacyLedger(store.engine)
+
+
+def _release(name: str, data_dir: Path, ctdc: Path | None, snapshot: Path | None, out: Path, **options) -> None:
+    from ctkit.cli.analyse_commands import _open, _policy
+    from ctkit.share.formats.official import DpSettings, publish_official, publish_to
+
+    err = _stderr()
+    mode, epsilon, delta, dataset = options.pop("mode"), options.pop("epsilon"), options.pop("delta"), \
+        options.pop("dataset")
+    if mode == "k-anon":
+        options["k"] = _policy(data_dir, options["k"]).k
+    store = None
+    try:
+        if mode == "dp":
+            store, ledger = _ledger(data_dir)
+            options["dp"] = DpSettings(epsilon=epsilon, delta=delta, dataset=dataset, ledger=ledger)
+        with err.status("opening the snapshot"):
+            snap = _open(data_dir, ctdc, snapshot)
+            csv_path, json_path, release = publish_to(out, name, lambda: publish_official(
+                snap, name, mode=mode, progress=lambda step: err.print(f"{name}: {step}"), **options))
+    finally:
+        if store is not None:
+            store.engine.dispose()
+    disclosure = release.metadata["disclosure"]
+    how = f"k={disclosure['k']}" if mode == "k-anon" else \
+        f"epsilon={disclosure['epsilon']:g}, delta={disclosure['delta']:g} charged to '{disclosure['dataset']}'"
+    typer.echo(f"{name}: {len(release.frame)} rows written to {csv_path} ({how}; release {disclosure['release_id']});"
+               f" parameters in {json_path}")
+
+
+def _table_command(name: str, title: str, rates: bool):
+    def command(
+        country: Country, out: Out, mode: Mode = "k-anon", k: K = None, epsilon: Epsilon = None, delta: Delta = 0.0,
+        dataset: Dataset = DEFAULT_DATASET, year_from: YearFrom = None, year_to: YearTo = None,
+        population: Population = None, data_dir: DataDir = DEFAULT_DATA_DIR, snapshot: SnapshotDir = None,
+        ctdc: Ctdc = None,
+    ) -> None:
+        from ctkit.errors import ValidationError
+
+        if mode == "dp" and k is not None:
+            raise ValidationError("--k applies to --mode k-anon only")
+        if mode == "dp" and epsilon is None:
+            raise ValidationError("--mode dp needs --epsilon (the privacy loss charged to --dataset)")
+        if mode != "dp" and (epsilon is not None or delta):
+            raise ValidationError("--epsilon and --delta apply to --mode dp only")
+        _release(name, data_dir, ctdc, snapshot, out, mode=mode, k=k, epsilon=epsilon, delta=delta,
+                 dataset=dataset, country=country, years=_years(year_from, year_to), population=population)
+
+    extra = " --population population.csv" if rates else ""
+    command.__doc__ = (f"{title}.\n\nReads the snapshot (run 'ctkit snapshot' first) and writes a long CSV plus a "
+                       f"JSON sidecar, all or nothing. In dp mode the release is charged to the data set's privacy "
+                       f"budget ('ctkit publish budget set' first); over budget, nothing is written.\n\n"
+                       f"Example: ctkit publish {name} --mode k-anon --k 10 --country RUS --out {name}.csv{extra}\n\n"
+                       f"Example: ctkit publish {name} --mode dp --epsilon 0.5 --dataset cases --year-from 2020 "
+                       f"--year-to 2024 --country RUS --out out/")
+    command.__name__ = name
+    return command
+
+
+@budget_app.command("set")
+def budget_set(
+    dataset: Annotated[str, typer.Argument(help="Data set name (the --dataset of 'ctkit publish ... --mode dp').")],
+    epsilon: Annotated[float, typer.Option("--epsilon", help="Total epsilon agreed for every release together.")],
+    delta: Annotated[float, typer.Option("--delta", help="Total delta agreed (0 for pure epsilon-DP).")] = 0.0,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Agree (or change) the total privacy budget of a data set; a total below what is spent is refused.
+
+    Example: ctkit publish budget set cases --epsilon 3 --delta 1e-6
+    """
+    store, ledger = _ledger(data_dir)
+    try:
+        ledger.set_budget(dataset, epsilon=epsilon, delta=delta)
+    finally:
+        store.engine.dispose()
+    typer.echo(f"budget of '{dataset}': epsilon={epsilon:g}, delta={delta:g}")
+
+
+@budget_app.command("show")
+def budget_show(
+    dataset: Annotated[str, typer.Argument(help="Data set name.")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Show a data set's agreed budget, what is spent and left, and every release charged to it.
+
+    Example: ctkit publish budget show cases
+    """
+    store, ledger = _ledger(data_dir)
+    try:
+        budget, releases = ledger.budget(dataset), ledger.releases(dataset)
+    finally:
+        store.engine.dispose()
+    typer.echo(f"{dataset}: agreed epsilon={budget.epsilon:g}, delta={budget.delta:g}; spent "
+               f"epsilon={budget.spent_epsilon:g}, delta={budget.spent_delta:g}; left "
+               f"epsilon={budget.remaining_epsilon:g}, delta={budget.remaining_delta:g}")
+    for entry in releases:
+        typer.echo(f"  {entry.created_at:%Y-%m-%d %H:%M} {entry.release_id} {entry.product} "
+                   f"epsilon={entry.epsilon:g} delta={entry.delta:g} ({entry.mechanism})")
+
+
+def register(app: typer.Typer) -> None:
+    """Add ``ctkit publish`` (one command per registered official table, and ``budget``) to the app."""
+    from ctkit.share.formats.official import official_table, table_names
+
+    for name in table_names():
+        table = official_table(name)
+        publish_app.command(name)(_table_command(name, table.title, table.rates))
+    publish_app.add_typer(budget_app, name="budget")
+    app.add_typer(publish_app, name="publish")
