@@ -40,7 +40,7 @@ Progress = Callable[[str], None]
 
 
 @dataclass(frozen=True)
-class SamplerSettings:
+class MetropolisSettings:
     """MCMCpoisson's run length and tuning (R defaults: burnin 1000, mcmc 10000, thin 1, tune 1.1)."""
 
     burnin: int = 1000
@@ -80,7 +80,7 @@ class ThresholdResult:
 
     ``pairs``/``triples``: interactions kept (bit masks); ``minus_infinity``: zero-statistic terms held at minus
     infinity (improper prior); ``ratios``: the stage statistics; ``posterior``: the total's summary;
-    ``totals``: its draws; ``acceptance``: Metropolis acceptance rate of each fit.
+    ``totals``: its draws; ``fits``: every MCMC fit (stage 1, stage 2 if run, final).
     """
 
     history: CaptureHistory
@@ -94,8 +94,13 @@ class ThresholdResult:
     ratios: dict[int, float]
     posterior: PosteriorSummary
     totals: np.ndarray = field(repr=False)
-    acceptance: tuple[float, ...] = ()
+    fits: tuple[MetropolisFit, ...] = field(default=(), repr=False)
     warnings: tuple[str, ...] = ()
+
+    @property
+    def acceptance(self) -> tuple[float, ...]:
+        """Metropolis acceptance rate of each fit (stage 1, stage 2 if any, final)."""
+        return tuple(f.acceptance for f in self.fits)
 
     @property
     def model(self) -> frozenset[int]:
@@ -104,6 +109,10 @@ class ThresholdResult:
     def names(self, terms) -> list[str]:
         return model_names(terms, self.history.lists)
 
+    def fit_totals(self, fit: MetropolisFit) -> np.ndarray:
+        """Draws of the total population under one of the ``fits``."""
+        return self.history.n_observed + np.exp(fit.draws[:, 0])
+
 
 def bayes_threshold(
     history: CaptureHistory,
@@ -111,7 +120,7 @@ def bayes_threshold(
     prior_variance: float = 1.0,
     threshold: float = 2.0,
     max_order: int = 2,
-    sampler: SamplerSettings | None = None,
+    sampler: MetropolisSettings | None = None,
     seed: int | None = None,
     level: float = 0.95,
     progress: Progress | None = None,
@@ -123,7 +132,7 @@ def bayes_threshold(
 
     Example: ``bayes_threshold(read_table("kosovo4.csv"), seed=1).posterior.median`` (about 14,000).
     """
-    sampler = sampler or SamplerSettings()
+    sampler = sampler or MetropolisSettings()
     _validate(history, prior, prior_variance, threshold, max_order)
     rng = np.random.default_rng(seed)
     say = progress or (lambda _message: None)
@@ -174,7 +183,7 @@ def bayes_threshold(
     return ThresholdResult(
         history=history, prior=prior, threshold=threshold, max_order=max_order, pairs=chosen_pairs,
         triples=chosen_triples, eligible_triples=eligible, minus_infinity=removed, ratios=ratios,
-        posterior=summarise(totals, level), totals=totals, acceptance=tuple(f.acceptance for f in fits),
+        posterior=summarise(totals, level), totals=totals, fits=tuple(fits),
         warnings=tuple(warnings),
     )
 
@@ -213,7 +222,7 @@ def fit_metropolis(
     kept: np.ndarray,
     prior: str,
     prior_variance: float,
-    sampler: SamplerSettings,
+    sampler: MetropolisSettings,
     rng: np.random.Generator,
 ) -> MetropolisFit:
     """MCMCpoisson on the ``kept`` cells with main effects and ``terms``: draws of (intercept, mains, terms)."""
@@ -256,7 +265,7 @@ def metropolis(
     precision: np.ndarray,
     start: np.ndarray,
     proposal: np.ndarray,
-    sampler: SamplerSettings,
+    sampler: MetropolisSettings,
     rng: np.random.Generator,
 ) -> tuple[np.ndarray, float]:
     """Random-walk Metropolis for the Poisson log-linear posterior (MCMCpoisson's loop).

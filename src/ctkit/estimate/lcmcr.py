@@ -86,11 +86,11 @@ class _Sampler:
         self.x, self.freq, self.settings, self.rng = x, freq, settings, rng
         self.n = int(freq.sum())
         k = settings.K
-        rates = (x.T @ freq) / self.n
+        rates = np.clip((x.T @ freq) / self.n, 1e-9, 1 - 1e-9)  # a list that catches everyone would give log 0
         nu = np.full(k, 1.0 / k) if k <= 4 else np.concatenate([np.full(4, 0.225), np.full(k - 4, 0.1 / (k - 4))])
         self.state = _State(
-            log_lam=np.repeat(np.log(rates)[:, None], k, axis=1), log_miss=np.repeat(np.log1p(-rates)[:, None], k, axis=1),
-            log_nu=np.log(nu), alpha=0.3 / k, n0=0,
+            log_lam=np.repeat(np.log(rates)[:, None], k, axis=1),
+            log_miss=np.repeat(np.log1p(-rates)[:, None], k, axis=1), log_nu=np.log(nu), alpha=0.3 / k, n0=0,
             count0=np.zeros(k, dtype=np.int64), count_obs=np.zeros((len(freq), k), dtype=np.int64),
         )
 
