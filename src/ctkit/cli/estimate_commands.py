@@ -10,7 +10,9 @@ import typer
 from ctkit.cli.options import DEFAULT_DATA_DIR, DataDir
 from ctkit.errors import ValidationError
 
-MethodOpt = Annotated[str, typer.Option("--method", help="stepwise, bic, aic, classical, main or fixed.")]
+MethodOpt = Annotated[
+    str, typer.Option("--method", help="stepwise, bic, aic, classical, main, fixed, lcmcr or bayes-threshold.")
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -28,7 +30,7 @@ def estimate_command(
     data_dir: DataDir = DEFAULT_DATA_DIR,
     method: MethodOpt = "stepwise",
     bootstrap: Annotated[int, typer.Option("--bootstrap", min=0, help="Bootstrap resamples (BCa interval).")] = 0,
-    seed: Annotated[int | None, typer.Option("--seed", help="Random seed for the bootstrap.")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Random seed for the bootstrap or the MCMC.")] = None,
     stratify: Annotated[
         str | None, typer.Option("--stratify", help="Column to stratify by (store: sex, age_band, form, year).")
     ] = None,
@@ -41,6 +43,22 @@ def estimate_command(
     save: Annotated[
         bool, typer.Option("--save", help="Keep the result as DATA_DIR/estimate.json for `ctkit report`.")
     ] = False,
+    prior: Annotated[str, typer.Option("--prior", help="bayes-threshold: proper or improper interaction prior.")]
+    = "proper",
+    prior_variance: Annotated[
+        float, typer.Option("--prior-variance", help="bayes-threshold: variance of the interactions' normal prior.")
+    ] = 1.0,
+    ratio_threshold: Annotated[
+        float, typer.Option("--ratio-threshold", help="bayes-threshold: keep terms with |mean|/sd at least this.")
+    ] = 2.0,
+    burnin: Annotated[
+        int | None, typer.Option("--burnin", min=0, help="MCMC burn-in (default 1000 bayes-threshold, 10000 lcmcr).")
+    ] = None,
+    mcmc: Annotated[int, typer.Option("--mcmc", min=1, help="bayes-threshold: iterations after burn-in.")] = 10000,
+    thin: Annotated[int, typer.Option("--thin", min=1, help="bayes-threshold: keep every THIN-th iteration.")] = 1,
+    classes: Annotated[int, typer.Option("--classes", min=2, help="lcmcr: latent classes K (truncation).")] = 10,
+    samples: Annotated[int, typer.Option("--samples", min=1, help="lcmcr: posterior draws kept.")] = 1000,
+    thinning: Annotated[int, typer.Option("--thinning", min=1, help="lcmcr: Gibbs sweeps between draws.")] = 10,
 ) -> None:
     """Estimate the hidden number of victims by Multiple Systems Estimation from a capture-history table.
 
@@ -50,8 +68,12 @@ def estimate_command(
     Example: ctkit estimate lists.csv --method stepwise --bootstrap 1000 --seed 1 --json
 
     Example: ctkit estimate --from-store --data-dir ./ctkit-data --stratify sex
+
+    Example: ctkit estimate korea.csv --method lcmcr --seed 1 (Bayesian latent classes, posterior median)
+
+    Example: ctkit estimate kosovo.csv --method bayes-threshold --max-order 3 --seed 1
     """
-    from ctkit.estimate import estimate, estimate_by_stratum, read_table, write_sensitivity_chart
+    from ctkit.estimate import BAYESIAN_METHODS, estimate, estimate_by_stratum, read_table, write_sensitivity_chart
 
     options = {
         "method": method, "threshold": threshold, "max_order": max_order, "model": model,
@@ -59,7 +81,17 @@ def estimate_command(
     }
     if (file is None) == (not from_store):
         raise ValidationError("give either a capture-history FILE or --from-store, not both or neither")
-    if from_store:
+    if method in BAYESIAN_METHODS:
+        if stratify or bootstrap:
+            raise ValidationError(f"--method {method} takes neither --stratify nor --bootstrap")
+        bayes = {
+            "method": method, "seed": seed, "level": level, "prior": prior, "prior_variance": prior_variance,
+            "threshold": ratio_threshold, "max_order": max_order, "burnin": burnin, "mcmc": mcmc, "thin": thin,
+            "K": classes, "samples": samples, "thinning": thinning,
+        }
+        history = _store_histories(data_dir, None) if from_store else read_table(file)
+        result = _bayesian(history, bayes)
+    elif from_store:
         histories = _store_histories(data_dir, stratify)
         result = estimate_by_stratum(histories, **options) if stratify else estimate(histories, **options)
     elif stratify:
@@ -78,6 +110,17 @@ def estimate_command(
 
 
 STORE_STRATA = ("sex", "age_band", "form", "year")
+
+
+def _bayesian(history, options: dict):
+    """Run a Bayesian method with its progress on standard error (shown on a terminal only)."""
+    from rich.console import Console
+
+    from ctkit.estimate import estimate_bayesian
+
+    with Console(stderr=True).status(f"{options['method']}: starting") as status:
+        return estimate_bayesian(history, progress=lambda message: status.update(f"{options['method']}: {message}"),
+                                 **options)
 
 
 def _store_histories(data_dir: Path, stratify: str | None):
@@ -120,7 +163,11 @@ def _print(result) -> None:
     table.add_row(f"{result.level:.0%} interval ({result.interval})", f"{result.ci_low:,.0f} - {result.ci_high:,.0f}")
     table.add_row("observed on some list", f"{result.n_observed:,}")
     table.add_row("dark figure", f"{result.dark_figure:,.0f}")
-    table.add_row("model", " + ".join(result.model) if result.model else "main effects")
+    if result.method == "lcmcr":
+        model = f"latent classes (Dirichlet process, at most {result.diagnostics['latent_classes_truncation']})"
+    else:
+        model = " + ".join(result.model) if result.model else "main effects"
+    table.add_row("model", model)
     table.add_row("lists", ", ".join(result.lists))
     for label, values in result.strata.items():
         figure = f"{values['estimate']:,.0f} [{values['ci_low']:,.0f}, {values['ci_high']:,.0f}]"
