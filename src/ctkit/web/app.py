@@ -44,6 +44,7 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes_screening",
     "ctkit.web.routes_casework",
     "ctkit.web.routes_casework_api",
+    "ctkit.web.routes_links",
 ]
 
 
