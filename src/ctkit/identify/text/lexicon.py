@@ -1,6 +1,6 @@
 """The label vocabulary and cue lexicons of one language, compiled once from ``data/labels.yaml`` and ``cues.yaml``.
 
-Categories scan a sentence with one pattern set; a negation or hedge in the same clause drops the match.
+Categories scan a sentence with one pattern set; a negation, hedge or condition in scope drops the match.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from importlib import resources
 
 import yaml
 
+from ctkit.identify.text.negation import NegationScope
 from ctkit.identify.text.patterns import PatternSet, compile_pattern
 from ctkit.identify.text.tokens import Sentence, Token
 
@@ -58,34 +59,15 @@ class Lexicon:
         self.skip = frozenset(w.lower() for w in roles["skip"])
         self.persons = _set(cues["persons"][lang], lang)
         self.victim = {name: _set(by_lang[lang], lang) for name, by_lang in cues["victims"].items()}
-        negation = cues["negation"]
-        self.strong_negation = _set(negation["strong"][lang], lang)
-        self.weak_negation = _set(negation["weak"][lang], lang)
-        self.clause_breaks = _set(negation["clause_breaks"][lang], lang)
+        self.negation = NegationScope(cues["negation"], lang)
 
     def category_hits(self, tokens: list[Token], sentence: Sentence) -> list[Hit]:
-        """Label matches in one sentence, negated and hedged ones removed.
-
-        A strong cue ("no evidence of", "не удалось установить") governs its whole clause; a weak one ("not", "не")
-        the four words after it. A cue inside the match itself ("were not paid") does not negate it.
-        """
+        """Label matches in one sentence, negated, hedged and conditional ones removed (see ``negation.py``)."""
         matches = self.labels.find(tokens, sentence.first, sentence.last)
         if not matches:
             return []
-        lo, hi = sentence.first, sentence.last
-        breaks = [first for _p, first, _stop in self.clause_breaks.find(tokens, lo, hi)]
-        strong = [(s, e) for _p, s, e in self.strong_negation.find(tokens, lo, hi)]
-        # a weak cue inside another match belongs to that fact: "не говорит по-русски и не знает, куда обратиться"
-        weak = [(s, e) for _p, s, e in self.weak_negation.find(tokens, lo, hi)
-                if not any(first <= s and e <= last for _q, first, last in matches)]
         hits = []
-        for pattern, first, last in matches:
-            c_start = max([b + 1 for b in breaks if b <= first], default=lo)
-            c_end = min([b for b in breaks if b > first], default=hi)
-            if any(c_start <= s and e <= c_end and (e <= first or s >= last) for s, e in strong):
-                continue
-            if any(max(c_start, first - 4) <= s and e <= first for s, e in weak):
-                continue
+        for pattern, first, last in self.negation.keep(tokens, sentence, matches):
             category, label = pattern.label.split("/", 1)
             hits.append(Hit(category, label, first, last))
         return hits

@@ -1,12 +1,14 @@
-"""Compiled word patterns (``word``, ``word*``, ``...``) matched over a sentence's tokens.
+"""Compiled word patterns (``word``, ``word*``, ``a|b*``, ``#``, ``#10+``, ``...``) matched over a sentence's tokens.
 
 Patterns come from the data files; a pattern is a sequence of steps, each an exact normal form, a prefix on the
-surface or normal form, or a gap of up to four words. Patterns are indexed by their first step so a document is
-scanned once.
+surface or normal form, a choice between such words (``take|keep|seiz*``), a number (``#``; ``#10+`` for ten or
+more, digits or number words), or a gap of up to four words. Choices let a lexicon state a concept as verbs x
+objects once instead of listing every pair. Patterns are indexed by their first step so a document is scanned once.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -15,6 +17,16 @@ from ctkit.identify.text.tokens import Token, normalize_phrase
 __all__ = ["Pattern", "PatternSet", "compile_pattern"]
 
 GAP = 4
+_NUMBER_KEY = "#number"
+_DIGITS = re.compile(r"\d+(?:[.,]\d+)?$")
+# Number words a count of hours or people is written with (normal forms: English stem, Russian lemma).
+_NUMBER_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10,
+    "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "eighteen": 18,
+    "twenty": 20, "один": 1, "два": 2, "три": 3, "четыре": 4, "пять": 5, "шесть": 6, "семь": 7, "восемь": 8,
+    "девять": 9, "десять": 10, "одиннадцать": 11, "двенадцать": 12, "тринадцать": 13, "четырнадцать": 14,
+    "пятнадцать": 15, "шестнадцать": 16, "восемнадцать": 18, "двадцать": 20,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,18 +34,35 @@ class Pattern:
     """One compiled pattern and the label it stands for."""
 
     label: str
-    steps: tuple[tuple[str, str], ...]  # ("word", norm) | ("prefix", letters) | ("gap", "")
+    # ("word", norm) | ("prefix", letters) | ("alt", (word or prefix steps)) | ("number", minimum) | ("gap", "")
+    steps: tuple[tuple, ...]
     source: str
 
 
+def _simple_step(piece: str, lang: str) -> tuple[str, str]:
+    if piece.endswith("*") and len(piece) > 1:
+        return ("prefix", piece[:-1].lower().replace("ё", "е"))
+    norms = normalize_phrase(piece, lang)
+    if len(norms) != 1:
+        raise ValueError(f"pattern choice {piece!r} must be one word")
+    return ("word", norms[0])
+
+
 def compile_pattern(text: str, lang: str, label: str) -> Pattern:
-    """Compile one pattern string for ``lang`` (normal forms by the same rules as the text)."""
-    steps: list[tuple[str, str]] = []
+    """Compile one pattern string for ``lang`` (normal forms by the same rules as the text).
+
+    Raises ValueError for a choice (``a|b``) whose alternative is not one word.
+    """
+    steps: list[tuple] = []
     for piece in str(text).split():
         if piece == "...":
             steps.append(("gap", ""))
+        elif piece.startswith("#") and (piece == "#" or piece[1:].rstrip("+").isdigit()):
+            steps.append(("number", int(piece[1:].rstrip("+") or 0)))
+        elif "|" in piece.strip("|"):
+            steps.append(("alt", tuple(_simple_step(alt, lang) for alt in piece.split("|") if alt)))
         elif piece.endswith("*") and len(piece) > 1:
-            steps.append(("prefix", piece[:-1].lower().replace("ё", "е")))
+            steps.append(_simple_step(piece, lang))
         else:
             steps.extend(("word", norm) for norm in normalize_phrase(piece, lang))
     while steps and steps[0][0] == "gap":
@@ -41,14 +70,26 @@ def compile_pattern(text: str, lang: str, label: str) -> Pattern:
     return Pattern(label, tuple(steps), str(text))
 
 
-def _step_ok(step: tuple[str, str], token: Token) -> bool:
+def number_value(token: Token) -> int | None:
+    """The value of a number token ("14", "twelve", "двенадцать"), or None."""
+    if _DIGITS.match(token.text):
+        return int(float(token.text.replace(",", ".")))
+    return _NUMBER_WORDS.get(token.norm)
+
+
+def _step_ok(step: tuple, token: Token) -> bool:
     kind, value = step
     if kind == "word":
         return token.norm == value
+    if kind == "alt":
+        return any(_step_ok(alt, token) for alt in value)
+    if kind == "number":
+        number = number_value(token)
+        return number is not None and number >= value
     return token.lower.startswith(value) or token.norm.startswith(value)
 
 
-def _match_from(steps: tuple[tuple[str, str], ...], tokens: list[Token], i: int, end: int) -> int | None:
+def _match_from(steps: tuple[tuple, ...], tokens: list[Token], i: int, end: int) -> int | None:
     """Index one past the last token when ``steps`` match starting at token ``i``; None otherwise."""
     pos, k = i, 0
     while k < len(steps):
@@ -74,19 +115,18 @@ class PatternSet:
 
     def __init__(self, patterns: list[Pattern]) -> None:
         self._by_word: dict[str, list[Pattern]] = defaultdict(list)
-        self._prefixed: list[Pattern] = []
+        # prefix -> patterns starting with it: a token looks up each of its own prefixes instead of testing all
+        self._by_prefix: dict[str, list[Pattern]] = defaultdict(list)
         for pattern in patterns:
             if not pattern.steps:
                 continue
             kind, value = pattern.steps[0]
-            if kind == "word":
-                self._by_word[value].append(pattern)
-            else:
-                self._prefixed.append(pattern)
-        # prefix -> patterns starting with it: a token looks up each of its own prefixes instead of testing all
-        self._by_prefix: dict[str, list[Pattern]] = defaultdict(list)
-        for pattern in self._prefixed:
-            self._by_prefix[pattern.steps[0][1]].append(pattern)
+            for first_kind, first_value in (value if kind == "alt" else ((kind, value),)):
+                if first_kind == "number":
+                    self._by_word[_NUMBER_KEY].append(pattern)
+                else:
+                    index = self._by_word if first_kind == "word" else self._by_prefix
+                    index[first_value].append(pattern)
         self._min = min((len(k) for k in self._by_prefix), default=1)
         self._max = max((len(k) for k in self._by_prefix), default=0)
         self._cache: dict[tuple[str, str], list[Pattern]] = {}
@@ -102,6 +142,8 @@ class PatternSet:
 
     def _lookup(self, token: Token) -> list[Pattern]:
         found = list(self._by_word.get(token.norm, ()))
+        if _NUMBER_KEY in self._by_word and number_value(token) is not None:
+            found.extend(self._by_word[_NUMBER_KEY])
         if self._by_prefix:
             seen: set[str] = set()
             for form in (token.lower, token.norm):
@@ -110,7 +152,7 @@ class PatternSet:
                     if head not in seen and head in self._by_prefix:
                         seen.add(head)
                         found.extend(self._by_prefix[head])
-        return found
+        return list(dict.fromkeys(found))  # a choice may index one pattern under several keys
 
     def find(self, tokens: list[Token], start: int, end: int) -> list[tuple[Pattern, int, int]]:
         """Every (pattern, first token, one past last token) match inside tokens[start:end]."""

@@ -118,7 +118,7 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
           if lex.role_cues["destination_preps"].find(tokens, k, k + 1)]
     if lex.lang == "en" and to and not lex.role_cues["kin"].find(tokens, to[-1], m.first):
         return "destination"  # "taken to a flat in Berlin", "moved into a house in Sopot" (not "to her family in X")
-    if lex.strong_negation.find(tokens, sentence.first, sentence.last):
+    if lex.negation.strong.find(tokens, sentence.first, sentence.last):
         return "other"  # "no signs of trafficking were found at a cafe in X": X is not a destination
     exploitation = any(h.category in {"exploitation", "sectors"} for h in hits)
     if not exploitation and any(h.category == "vulnerabilities" for h in hits) and not any(

@@ -18,17 +18,37 @@ __all__ = ["Token", "Sentence", "tokenize", "normalize_phrase", "english_stem", 
 _EN_IRREGULAR = {
     "was": "be", "were": "be", "is": "be", "are": "be", "been": "be", "being": "be", "am": "be",
     "has": "have", "had": "have", "having": "have", "did": "do", "does": "do", "done": "do",
-    "sold": "sell", "taken": "take", "took": "take", "brought": "bring", "held": "hold", "kept": "keep",
-    "paid": "pay", "unpaid": "unpay", "forced": "force", "made": "make", "led": "lead", "went": "go",
-    "gone": "go", "left": "leave", "fled": "flee", "beaten": "beat", "beat": "beat", "men": "man",
+    "sold": "sell", "brought": "bring", "held": "hold", "kept": "keep",
+    "paid": "pay", "unpaid": "unpay", "led": "lead", "went": "go",
+    "gone": "go", "fled": "flee", "beaten": "beat", "beat": "beat", "men": "man",
     "women": "woman", "children": "child", "people": "person", "persons": "person", "told": "tell",
-    "found": "find", "got": "get", "gotten": "get", "seized": "seize", "threatened": "threaten",
-    "lured": "lure", "owed": "owe", "said": "say", "came": "come", "sent": "send", "met": "meet",
+    "found": "find", "got": "get", "gotten": "get", "threatened": "threaten",
+    "said": "say", "sent": "send", "met": "meet",
     "news": "news", "lives": "live", "wives": "wife", "housewives": "housewife", "bus": "bus",
     "girls": "girl", "boys": "boy", "minors": "minor", "this": "this", "his": "his", "as": "as",
     "us": "us", "its": "its",
     "care": "care", "cares": "care", "cared": "care", "caring": "care", "series": "series", "status": "status",
     "virus": "virus", "abuses": "abuse",
+}
+# Irregular (and e-final) verb forms: stemmed as their base form, so "took", "taken", "takes" and "taking" all meet
+# "take" in a lexicon, and "forced" meets "forcing".
+_EN_VERB_FORMS = {
+    "took": "take", "taken": "take", "made": "make", "left": "leave", "forced": "force", "seized": "seize",
+    "lured": "lure", "owed": "owe", "came": "come", "bought": "buy", "caught": "catch", "stole": "steal",
+    "stolen": "steal", "fed": "feed", "slept": "sleep", "broke": "break", "broken": "break", "drove": "drive",
+    "driven": "drive", "spoke": "speak", "spoken": "speak", "gave": "give", "given": "give", "ran": "run",
+    "hid": "hide", "hidden": "hide", "lost": "lose", "struck": "strike", "forbade": "forbid",
+    "forbidden": "forbid", "knew": "know", "known": "know", "saw": "see", "seen": "see", "became": "become",
+    "ate": "eat", "eaten": "eat", "wrote": "write", "written": "write", "felt": "feel", "fell": "fall",
+    "fallen": "fall", "flew": "fly", "flown": "fly", "grew": "grow", "sought": "seek", "shot": "shoot",
+    "spent": "spend", "stood": "stand", "swore": "swear", "sworn": "swear", "taught": "teach", "threw": "throw",
+    "thrown": "throw", "understood": "understand", "withheld": "withhold", "won": "win", "lent": "lend",
+    "meant": "mean", "dealt": "deal", "bound": "bind", "bit": "bite", "bitten": "bite", "burnt": "burn",
+    "chose": "choose", "chosen": "choose", "drank": "drink", "drunk": "drink", "froze": "freeze",
+    "hung": "hang", "misled": "mislead", "overcame": "overcome", "rode": "ride",
+    "ridden": "ride", "rose": "rise", "risen": "rise", "sang": "sing", "shook": "shake", "shaken": "shake",
+    "slid": "slide", "stuck": "stick", "tore": "tear", "torn": "tear", "woke": "wake", "wore": "wear",
+    "worn": "wear", "thought": "think", "heard": "hear", "built": "build", "sat": "sit", "kidnapped": "kidnap",
 }
 _EN_TOKEN = re.compile(r"\w+(?=n't\b)|n't\b|\w+(?:-\w+)*|[^\w\s]")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])[\"'»”)]*\s+(?=[\"'«“(]*[A-ZА-ЯЁ0-9])|\n\s*\n")
@@ -102,6 +122,7 @@ def english_stem(word: str) -> str:
     w = word.lower()
     if w in _EN_IRREGULAR:
         return _EN_IRREGULAR[w]
+    w = _EN_VERB_FORMS.get(w, w)
     if len(w) <= 3:
         return w
     for suffix, repl in (("ies", "y"), ("sses", "ss"), ("ied", "y"), ("ing", ""), ("ed", ""), ("es", ""), ("s", "")):
