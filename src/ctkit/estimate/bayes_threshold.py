@@ -272,28 +272,30 @@ def metropolis(
 
     Keeps iteration ``i`` when ``i >= burnin`` and ``i % thin == 0``, as MCMCpoisson does. All proposals and
     uniforms are drawn up front and the steps mapped to the linear predictor in one product, so the loop does
-    only the accept test.
+    only the accept test; the kept states are rebuilt afterwards as the start plus the accepted steps.
     """
     total = sampler.burnin + sampler.mcmc
     steps = rng.standard_normal((total, len(start))) @ proposal.T
     log_u = np.log(rng.random(total))
     eta_steps = steps @ x.T
+    accepted = np.zeros(total, dtype=bool)
     beta, eta = start.copy(), x @ start
     current = _log_posterior(y, eta, beta, precision)
-    keep = [i for i in range(sampler.burnin, total) if i % sampler.thin == 0]
-    out = np.empty((len(keep), len(beta)))
-    stored, accepted = 0, 0
-    for i in range(total):
-        candidate_eta = eta + eta_steps[i]
-        candidate_beta = beta + steps[i]
-        value = _log_posterior(y, candidate_eta, candidate_beta, precision)
-        if log_u[i] < value - current:
-            beta, eta, current = candidate_beta, candidate_eta, value
-            accepted += 1
-        if stored < len(keep) and keep[stored] == i:
-            out[stored] = beta
-            stored += 1
-    return out, accepted / total
+    proper = bool(precision.any())
+    with np.errstate(over="ignore", invalid="ignore"):
+        for i in range(total):
+            candidate_eta = eta + eta_steps[i]
+            value = float(y @ candidate_eta - np.exp(candidate_eta).sum())
+            if proper:
+                candidate = beta + steps[i]
+                value -= 0.5 * float((precision * candidate) @ candidate)
+            if log_u[i] < value - current:  # NaN or -inf is never accepted
+                eta, current, accepted[i] = candidate_eta, value, True
+                if proper:
+                    beta = candidate
+    states = start + np.cumsum(steps * accepted[:, None], axis=0)
+    kept = np.arange(sampler.burnin, total)
+    return states[kept[kept % sampler.thin == 0]], float(accepted.mean())
 
 
 def _log_posterior(y: np.ndarray, eta: np.ndarray, beta: np.ndarray, precision: np.ndarray) -> float:
