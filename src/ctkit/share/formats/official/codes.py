@@ -61,8 +61,8 @@ def map_codes(values: pd.Series, table: dict[str, str], missing: str) -> pd.Seri
 
 def age_groups(ages: pd.Series, child: str, adult: str, unknown: str) -> pd.Series:
     """Child (< 18), adult or unknown from whole years of age."""
-    years = pd.to_numeric(ages, errors="coerce")
-    out = np.where(years.isna(), unknown, np.where(years < ADULT_AGE, child, adult))
+    years = pd.to_numeric(ages, errors="coerce").astype("float64")
+    out = np.where(np.isnan(years), unknown, np.where(years < ADULT_AGE, child, adult))
     return pd.Series(out, index=ages.index, dtype=object)
 
 
@@ -73,8 +73,9 @@ def form_category(forms: pd.Series, table: dict[str, str] | None, *, several: st
     exploded = forms.explode().dropna()
     if table is not None:
         exploded = map_codes(exploded, table, unknown)
-    distinct = exploded.groupby(level=0).agg(lambda s: sorted(set(s)))
-    single = distinct.map(lambda cats: cats[0] if len(cats) == 1 else several)
+    pairs = pd.DataFrame({"row": exploded.index, "category": exploded.to_numpy()}).drop_duplicates()
+    grouped = pairs.groupby("row")["category"]
+    single = grouped.first().where(grouped.size() == 1, several)
     return single.reindex(forms.index).fillna(unknown).astype(object)
 
 
@@ -93,14 +94,18 @@ def nationality(citizenship: pd.Series, country: str) -> pd.Series:
     return pd.Series(out, index=citizenship.index, dtype=object)
 
 
-def trafficking_scope(route_countries: pd.Series, country: str) -> pd.Series:
-    """transnational (the route touches a country other than the reporting one), internal (every known leg in
-    the reporting country) or unknown (no leg's country recorded).
+def trafficking_scope(victims: pd.DataFrame, country: str) -> pd.Series:
+    """transnational (the route touches a country other than the reporting one), internal (every known place in
+    the reporting country) or unknown (nothing known). As in CTDC's flow charts, citizenship stands for the origin
+    when no origin leg's country is recorded.
     """
-    def scope(countries) -> str:
+    def scope(countries, has_origin: bool, citizenship) -> str:
         known = {c for c in (countries if isinstance(countries, list | np.ndarray) else []) if isinstance(c, str)}
+        if not has_origin and isinstance(citizenship, str):
+            known.add(citizenship)
         if not known:
             return "unknown"
         return "internal" if known == {country} else "transnational"
 
-    return route_countries.map(scope).astype(object)
+    values = zip(victims["route_countries"], victims["has_origin"], victims["citizenship"], strict=True)
+    return pd.Series([scope(*row) for row in values], index=victims.index, dtype=object)

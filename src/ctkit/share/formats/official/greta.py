@@ -34,7 +34,7 @@ def greta_records(victims: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
         "age": age_groups(victims["age_years"], "child", "adult", UNKNOWN),
         "form": form_category(victims["forms"], None, several=MIXED, unknown=UNKNOWN),
         "nationality": nationality(victims["citizenship"], ctx.country),
-        "scope": trafficking_scope(victims["route_countries"], ctx.country),
+        "scope": trafficking_scope(victims, ctx.country),
         "citizenship": victims["citizenship"].where(victims["citizenship"].notna(), UNKNOWN).astype(object),
     })
 
@@ -73,7 +73,8 @@ GRETA = OfficialTable(
         "Identified: conclusive grounds; presumed: positive reasonable grounds or possible victims. One person "
         "counts once per year of registration.",
         "Transnational: the recorded route touches a country other than the reporting country; internal: every "
-        "recorded leg is in the reporting country; unknown: no leg's country recorded.",
+        "recorded place is in the reporting country; unknown: nothing recorded. As in CTDC, citizenship stands "
+        "for the origin when no origin leg is recorded.",
         "Citizenships: the main citizenship; values under k (k-anonymity) or outside the top 10 are folded into "
         "'Other'. Under differential privacy the top 10 are chosen from the noisy counts and 'Other' is the "
         "noisy year total minus the kept and unknown cells.",

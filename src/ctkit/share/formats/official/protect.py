@@ -27,22 +27,26 @@ def _true_counts(records: pd.DataFrame, breakdown: Breakdown) -> pd.DataFrame:
 
 
 def _fold_rare(counts: pd.DataFrame, breakdown: Breakdown, k: int) -> pd.DataFrame:
-    """Per year: values under k or outside the top N become OTHER (missing values stay as they are)."""
+    """Per year: values under k or outside the top N become OTHER (unknown stays unknown)."""
     dim = breakdown.dims[0]
     ranked = counts.sort_values([breakdown.period, COUNT, dim], ascending=[True, False, True])
-    rank = ranked.groupby(breakdown.period).cumcount()
-    folded = (ranked[COUNT] < k) | (rank >= breakdown.top)
+    named = ranked[dim] != UNKNOWN
+    rank = ranked[named].groupby(breakdown.period).cumcount().reindex(ranked.index, fill_value=0)
+    folded = named & ((ranked[COUNT] < k) | (rank >= breakdown.top))
     ranked[dim] = ranked[dim].where(~folded, OTHER)
     return ranked.groupby([breakdown.period, dim], sort=False)[COUNT].sum().reset_index()
 
 
-def _per_year(cells: pd.DataFrame, breakdown: Breakdown, protect) -> pd.DataFrame:
-    frames = []
-    for year, part in cells.groupby(breakdown.period, sort=True):
-        out = protect(part.drop(columns=[breakdown.period]))
-        out.insert(0, "year", int(year))
-        frames.append(out)
-    return pd.concat(frames, ignore_index=True)
+def _with_margins(cells: pd.DataFrame, breakdown: Breakdown) -> pd.DataFrame:
+    """Cells (count protected, nullable) plus every per-year margin, summed from the protected cells only."""
+    keys = [breakdown.period, *breakdown.dims]
+    cells = cells.assign(**{COUNT: cells[COUNT].astype("Int64"), SUPPRESSED: cells[COUNT].isna()})
+    # one call for every year: the margins that also sum over years are dropped (a year is never pooled)
+    margins = margins_of(cells[[*keys, COUNT]], keys)
+    out = pd.concat([cells[[*keys, COUNT, SUPPRESSED]], margins[margins[breakdown.period] != TOTAL]],
+                    ignore_index=True)
+    out["year"] = out.pop(breakdown.period).astype("int64")
+    return out
 
 
 def kanon_breakdown(records: pd.DataFrame, breakdown: Breakdown, domains: dict[str, dict[str, str]],
@@ -59,8 +63,8 @@ def kanon_breakdown(records: pd.DataFrame, breakdown: Breakdown, domains: dict[s
         grid = _grid(breakdown, domains, ctx)
         counts = counts.set_index([breakdown.period, *breakdown.dims])[COUNT].reindex(grid, fill_value=0)
         counts = counts.reset_index()
-    dims = list(breakdown.dims)
-    return _per_year(counts, breakdown, lambda part: policy.protect_table(part, dims, margins=True))
+    policy.check_dims(list(breakdown.dims))
+    return _with_margins(counts.assign(**{COUNT: policy.protect_counts(counts[COUNT])}), breakdown)
 
 
 def dp_breakdown(noisy: pd.DataFrame, breakdown: Breakdown, year_totals: pd.Series | None) -> pd.DataFrame:
@@ -72,13 +76,7 @@ def dp_breakdown(noisy: pd.DataFrame, breakdown: Breakdown, year_totals: pd.Seri
     cells = noisy[noisy[breakdown.period] != NOT_REACHED].copy()
     if breakdown.top is not None:
         cells = _fold_noisy(cells, breakdown, year_totals)
-    dims = list(breakdown.dims)
-
-    def with_margins(part: pd.DataFrame) -> pd.DataFrame:
-        part = part.assign(**{COUNT: part[COUNT].astype("Int64"), SUPPRESSED: False})
-        return pd.concat([part, margins_of(part, dims)], ignore_index=True)
-
-    return _per_year(cells, breakdown, with_margins)
+    return _with_margins(cells, breakdown)
 
 
 def _fold_noisy(cells: pd.DataFrame, breakdown: Breakdown, year_totals: pd.Series | None) -> pd.DataFrame:

@@ -26,11 +26,12 @@ WITH v AS (
     WHERE CAST(identification_status AS VARCHAR) IN ({victims}) AND year BETWEEN ? AND ?
 ),
 f AS (SELECT case_id, list(DISTINCT CAST(form AS VARCHAR)) AS forms FROM exploitations GROUP BY case_id),
-r AS (SELECT case_id, list(DISTINCT CAST(country AS VARCHAR)) FILTER (WHERE country IS NOT NULL) AS route_countries
+r AS (SELECT case_id, list(DISTINCT CAST(country AS VARCHAR)) FILTER (WHERE country IS NOT NULL) AS route_countries,
+             bool_or(CAST(role AS VARCHAR) = 'origin' AND country IS NOT NULL) AS has_origin
       FROM route_legs GROUP BY case_id),
 s AS (SELECT case_id, {stage_years} FROM stages GROUP BY case_id)
 SELECT v.person_id, v.year, v.sex, v.age_years, v.citizenship, v.identification_status, f.forms,
-       r.route_countries, {stage_columns}
+       r.route_countries, coalesce(r.has_origin, false) AS has_origin, {stage_columns}
 FROM v LEFT JOIN f USING (case_id) LEFT JOIN r USING (case_id) LEFT JOIN s USING (case_id)
 WHERE v.rn = 1
 ORDER BY v.year, v.person_id
@@ -46,7 +47,8 @@ def victim_years(snap: Snapshot, years: tuple[int, int] | None = None) -> pd.Dat
 
     Columns: ``person_id`` (pseudonym, for bounding one person's contribution; never published), ``year``, ``sex``,
     ``age_years``, ``citizenship``, ``identification_status``, ``status`` (identified / presumed), ``forms`` and
-    ``route_countries`` (lists), and ``investigated``/``prosecuted``/``convicted`` (year first reached, or NA).
+    ``route_countries`` (lists), ``has_origin`` (an origin leg's country is recorded), and
+    ``investigated``/``prosecuted``/``convicted`` (year first reached, or NA).
     """
     statuses = victim_statuses()
     identified = [code for code, kind in statuses.items() if kind == "identified"]
