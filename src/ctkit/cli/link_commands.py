@@ -11,6 +11,9 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from ctkit.cli.options import DEFAULT_DATA_DIR, DataDir
+from ctkit.errors import ValidationError
+
 __all__ = ["register"]
 
 link_app = typer.Typer(
@@ -23,17 +26,33 @@ _err = Console(stderr=True)
 
 @link_app.command("run")
 def link_run(
-    registers: Annotated[list[Path], typer.Argument(help="Register files (CSV/Parquet), one per list.")],
-    out: Annotated[Path, typer.Option(help="Output folder (clusters.csv, uncertain.csv, params.json, result/).")],
+    registers: Annotated[
+        list[Path] | None, typer.Argument(help="Register files (CSV/Parquet), one per list.")
+    ] = None,
+    out: Annotated[
+        Path, typer.Option(help="Output folder (clusters.csv, uncertain.csv, params.json, result/).")
+    ] = Path("linked"),
     params: Annotated[Path | None, typer.Option(help="Trained parameters; trains on the input when absent.")] = None,
     accept: Annotated[float, typer.Option(help="Match probability at or above which a pair is a link.")] = 0.99,
     review: Annotated[float, typer.Option(help="Lowest match probability listed for review.")] = 0.5,
     capture_histories: Annotated[Path | None, typer.Option(help="Write capture histories (estimation CSV).")] = None,
     seed: Annotated[int, typer.Option(help="Seed for training samples.")] = 1,
+    from_store: Annotated[
+        bool, typer.Option("--from-store", help="Link the store's cases (decrypted in memory) instead of files.")
+    ] = False,
+    to_store: Annotated[
+        bool, typer.Option("--to-store", help="Load the pairs into the store's review queue (record ids: case ids).")
+    ] = False,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
     """Train (or load) the model, link the registers, write linked persons and pairs for review.
 
+    With --from-store the store's cases are the records (one list per recording agency); with --to-store the
+    links and the pairs to review go to the store, where case workers decide them on the /links page.
+
     Example: ctkit link run police.csv ngo.csv --out linked/ --capture-histories histories.csv
+
+    Example: ctkit link run --from-store --to-store --data-dir ./ctkit-data --out linked/
     """
     from ctkit.share.link import (
         TrainedParameters,
@@ -47,8 +66,10 @@ def link_run(
         capture_histories as histories,
     )
 
+    if bool(registers) == from_store:
+        raise ValidationError("give register files or --from-store, not both or neither")
     with _err.status("reading and normalising registers"):
-        records = prepare_records(read_registers(registers))
+        records = prepare_records(_store_register(data_dir) if from_store else read_registers(registers or []))
     if params is None:
         with _err.status(f"training the model on {len(records)} records (EM)"):
             trained = train(records, seed=seed)
@@ -66,6 +87,49 @@ def link_run(
         write_capture_histories(histories(clusters, lists=list(dict.fromkeys(records["list"]))), capture_histories)
     persons = clusters["person_id"].nunique()
     _err.print(f"{len(records)} records -> {persons} persons; {len(result.uncertain())} pairs to review")
+    if to_store:
+        _queue(result, trained, data_dir)
+
+
+@link_app.command("queue")
+def link_queue(
+    result_dir: Annotated[Path, typer.Argument(help="Output folder of 'ctkit link run' (result/, params.json).")],
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Load a linkage run over the store's cases into its review queue (all or nothing).
+
+    Record ids must be case ids of this store (registers from --from-store, or exported with case ids). Links
+    above the run's threshold join persons at once; the pairs between the thresholds wait for a reviewer. A
+    newer run replaces the model's links and undecided pairs; decisions people took are kept.
+
+    Example: ctkit link queue linked/ --data-dir ./ctkit-data
+    """
+    from ctkit.share.link import LinkResult, TrainedParameters
+
+    params = result_dir / "params.json"
+    if not params.exists():
+        raise ValidationError(f"no params.json in {result_dir}: give the output folder of 'ctkit link run'")
+    _queue(LinkResult.load(result_dir / "result"), TrainedParameters.load(params), data_dir)
+
+
+def _store_register(data_dir: Path):
+    from ctkit.settings import load_settings
+    from ctkit.share.link.from_store import store_register
+    from ctkit.store import open_store
+
+    with open_store(load_settings(data_dir)) as store, _err.status("reading the store's cases"):
+        return store_register(store)
+
+
+def _queue(result, params, data_dir: Path) -> None:
+    from ctkit.settings import load_settings
+    from ctkit.share.link.review_store import queue_run
+    from ctkit.store import open_store
+
+    with open_store(load_settings(data_dir)) as store, _err.status("loading pairs into the review queue"):
+        summary = queue_run(store.engine, result, params)
+    _err.print(f"review queue: {summary.pending} pairs to review, {summary.model_links} model links, "
+               f"{summary.kept_decisions} earlier decisions kept (run {summary.run_id})")
 
 
 @link_app.command("generate")
