@@ -20,15 +20,16 @@ from ctkit.errors import NotFoundError, ValidationError
 from ctkit.share.link.review import LINK_REASONS
 from ctkit.share.link.review_store import PairRecord, decide_pair, get_pair, list_pairs
 from ctkit.store import tables as t
-from ctkit.store.audit import AuditEvent, append
+from ctkit.store.audit import AuditEvent, access_to, append
 from ctkit.web.case_scope import case_facts, scope_clause
 from ctkit.web.guard import Ctx, audit_denial
-from ctkit.web.policy import allowed, scope_filter
+from ctkit.web.policy import allowed, matrix, scope_filter
 
 REVIEW, DECIDE = "link.review", "link.decide"
 STATUSES = ("pending", "model", "accepted", "rejected")
 PAGE = 25
 NOT_FOUND = "no such link pair in your scope"
+DECISIONS = ("link.accept", "link.reject")
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class PairView:
     pair: PairRecord
     left: Side
     right: Side
+    history: list[dict]  # the pair's audit events, newest first: decisions only, or all for audit.view roles
 
 
 def _audit(conn: Connection, ctx: Ctx, action: str, reason: str, pair_id: str | None, **details) -> None:
@@ -94,8 +96,10 @@ def view_pair(ctx: Ctx, pair_id: str) -> PairView:
     """One pair with its evidence and the two records' non-personal facts; the view is audited."""
     with ctx.state.store.engine.begin() as conn:
         pair, reason = _authorize(ctx, conn, REVIEW, pair_id)
-        view = PairView(pair, _side(conn, pair.case_id_l), _side(conn, pair.case_id_r))
         _audit(conn, ctx, "link.view", reason, pair.id, case_l=pair.case_id_l, case_r=pair.case_id_r)
+        everything = bool(matrix().scopes(ctx.actor.role, "audit.view"))
+        history = [e for e in access_to(conn, pair.id) if everything or e["action"] in DECISIONS]
+        view = PairView(pair, _side(conn, pair.case_id_l), _side(conn, pair.case_id_r), history)
     return view
 
 
