@@ -4,8 +4,9 @@ Each row carries ids and codes only (never personal data) and ``hash = sha256(pr
 an edited, deleted or reordered row breaks the chain from that point on: :func:`verify_chain` finds it.
 
 Appends are serialised so that the chain stays linear under concurrency: on PostgreSQL by a transaction-scoped
-advisory lock, on SQLite by the database write lock (the INSERT comes first in the transaction, so the lock is
-held before the previous hash is read).
+advisory lock taken before the chain's head is read; on SQLite by the database write lock, taken by the statement
+that reads the head (a no-op UPDATE of the head row ... RETURNING it). Either way the row is then inserted whole,
+its hash computed here: two statements on SQLite, three on PostgreSQL, and the lock is held only until commit.
 """
 
 from __future__ import annotations
@@ -87,29 +88,43 @@ def chain_hash(prev_hash: str, row: dict) -> str:
     return hashlib.sha256(f"{prev_hash}|{_canonical(row)}".encode()).hexdigest()
 
 
+# The chain's head, read under the append lock. SQLite: a no-op UPDATE of the newest row takes the write lock in
+# the same statement that returns the head (a SELECT first would read before the lock and could fork the chain).
+_SQLITE_HEAD = (update(audit_events)
+                .where(audit_events.c.seq == select(func.max(audit_events.c.seq)).scalar_subquery())
+                .values(hash=audit_events.c.hash).returning(audit_events.c.seq, audit_events.c.hash))
+_PG_LOCK = text("SELECT pg_advisory_xact_lock(:k)")
+# Under the advisory lock: the next value of seq's own sequence (so the column default stays usable) and the head.
+_PG_HEAD = text("SELECT nextval(pg_get_serial_sequence('audit_events', 'seq')), "
+                "(SELECT hash FROM audit_events ORDER BY seq DESC LIMIT 1)")
+_INSERT = audit_events.insert()
+
+
+def _next_link(conn: Session | Connection) -> tuple[int, str]:
+    """(seq for the new row, hash of the row before it), with the append lock held until the caller commits."""
+    dialect = conn.dialect if isinstance(conn, Connection) else conn.get_bind().dialect
+    if dialect.name == "postgresql":
+        conn.execute(_PG_LOCK, {"k": _ADVISORY_LOCK_KEY})
+        seq, prev = conn.execute(_PG_HEAD).one()
+        return seq, prev or GENESIS
+    head = conn.execute(_SQLITE_HEAD).first()
+    return (head.seq + 1, head.hash) if head else (1, GENESIS)
+
+
 def append(session: Session | Connection, event: AuditEvent, *, now: datetime | None = None) -> int:
     """Append ``event`` inside the caller's transaction (so a change and its audit row commit together).
 
     Returns the event's sequence number. Raises ValidationError if a detail looks like free text.
     """
     _check_safe(event)
-    dialect = session.dialect if isinstance(session, Connection) else session.get_bind().dialect
-    if dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _ADVISORY_LOCK_KEY})
-    at = now or datetime.now(UTC)
-    values = {
-        "at": at, "actor_id": event.actor_id, "organisation_id": event.organisation_id, "action": event.action,
-        "resource_type": event.resource_type, "resource_id": event.resource_id, "outcome": event.outcome,
-        "reason": event.reason, "details": dict(event.details), "prev_hash": "", "hash": "",
+    seq, prev_hash = _next_link(session)
+    row = {
+        "seq": seq, "at": now or datetime.now(UTC), "actor_id": event.actor_id,
+        "organisation_id": event.organisation_id, "action": event.action, "resource_type": event.resource_type,
+        "resource_id": event.resource_id, "outcome": event.outcome, "reason": event.reason,
+        "details": dict(event.details),
     }
-    seq = session.execute(audit_events.insert().values(**values)).inserted_primary_key[0]
-    prev = session.execute(
-        select(audit_events.c.hash).where(audit_events.c.seq < seq).order_by(audit_events.c.seq.desc()).limit(1)
-    ).scalar()
-    prev_hash = prev or GENESIS
-    row = {**values, "seq": seq}
-    session.execute(update(audit_events).where(audit_events.c.seq == seq)
-                    .values(prev_hash=prev_hash, hash=chain_hash(prev_hash, row)))
+    session.execute(_INSERT, {**row, "prev_hash": prev_hash, "hash": chain_hash(prev_hash, row)})
     return seq
 
 
