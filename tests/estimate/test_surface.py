@@ -25,6 +25,9 @@ def test_public_api_is_pinned() -> None:
         "from_records", "from_stratified_records", "model_names", "parse_model", "profile_interval", "read_table",
         "remove_degenerate_lists", "search_models", "sensitivity_figure", "stepwise", "wald_interval",
         "write_sensitivity_chart",
+        # the Bayesian methods
+        "BAYESIAN_METHODS", "LcmcrResult", "LcmcrSettings", "MetropolisSettings", "PosteriorSummary",
+        "ThresholdResult", "bayes_threshold", "effective_sample_size", "estimate_bayesian", "lcmcr",
     ])
     assert all(hasattr(ctkit.estimate, name) for name in ctkit.estimate.__all__)
 
