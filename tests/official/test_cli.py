@@ -18,6 +18,11 @@ def invoke(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
+def stderr_text(capsys) -> str:
+    """Standard error with Rich's line wrapping undone."""
+    return " ".join(capsys.readouterr().err.split())
+
+
 def run_main(*args) -> int:
     with pytest.raises(SystemExit) as exit_info:
         main([str(a) for a in args])
@@ -57,7 +62,7 @@ def test_dp_release_is_charged_once_and_the_next_over_budget_writes_nothing(demo
     assert sidecar["disclosure"]["release_id"] in shown.stdout and "spent epsilon=0.6" in shown.stdout
     capsys.readouterr()
     assert run_main("publish", "eurostat", *common, "--out", tmp_path / "second") == 9  # DisclosureError's code
-    assert "budget" in capsys.readouterr().err
+    assert "budget" in stderr_text(capsys)
     assert not (tmp_path / "second").exists() or list((tmp_path / "second").iterdir()) == []
     assert invoke("publish", "budget", "show", dataset, "--data-dir", demo_dir).stdout.count("official:") == 1
 
@@ -86,7 +91,7 @@ def test_bad_population_file_names_line_and_field(demo_dir, tmp_path, capsys, bo
     population.write_text(body, encoding="utf-8")
     code = run_main("publish", "unodc", "--country", "RUS", "--data-dir", demo_dir, "--out", tmp_path / "t.csv",
                     "--population", population)
-    assert code == 2 and message in capsys.readouterr().err
+    assert code == 2 and message in stderr_text(capsys)
     assert not (tmp_path / "t.csv").exists()
 
 
@@ -103,7 +108,7 @@ def test_bad_input_is_a_message_and_an_exit_code(demo_dir, tmp_path, capsys, arg
     (tmp_path / "p.csv").write_text("country,year,population\n", encoding="utf-8")
     result = run_main("publish", *[a.replace("p.csv", str(tmp_path / "p.csv")) for a in args], "--country", "RUS",
                       "--data-dir", demo_dir, "--out", tmp_path / "out.csv")
-    assert result == code and message in capsys.readouterr().err
+    assert result == code and message in stderr_text(capsys)
     assert not (tmp_path / "out.csv").exists()
 
 
@@ -111,3 +116,23 @@ def test_unknown_table_is_refused(demo_dir, tmp_path):
     result = invoke("publish", "glotip", "--country", "RUS", "--data-dir", demo_dir, "--out", tmp_path / "x.csv")
     assert result.exit_code != 0 and "glotip" in result.output
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_synthetic_microdata_release_is_charged_and_written(demo_dir, tmp_path, capsys):
+    dataset = f"synth-{uuid.uuid4().hex[:8]}"
+    assert invoke("publish", "budget", "set", dataset, "--epsilon", 2, "--delta", 1e-5,
+                  "--data-dir", demo_dir).exit_code == 0
+    args = ["publish", "synthetic", "--mode", "dp", "--epsilon", 1.5, "--delta", 1e-6, "--dataset", dataset,
+            "--data-dir", demo_dir]
+    result = invoke(*args, "--out", tmp_path / "release")
+    assert result.exit_code == 0, result.output
+    header = (tmp_path / "release" / "synthetic.csv").read_text(encoding="utf-8").splitlines()[0]
+    assert "gender" in header and "CountryOfExploitation" in header
+    statement = json.loads((tmp_path / "release" / "release.json").read_text(encoding="utf-8"))
+    assert statement["dataset"] == dataset and statement["epsilon"] == pytest.approx(1.5)
+    capsys.readouterr()
+    assert run_main(*args, "--out", tmp_path / "again") == 9 and not (tmp_path / "again").exists()
+    capsys.readouterr()
+    assert run_main("publish", "synthetic", "--mode", "k-anon", "--epsilon", 1, "--data-dir", demo_dir,
+                    "--out", tmp_path / "k") == 2
+    assert "ctkit export --format ctdc-synthetic" in stderr_text(capsys)

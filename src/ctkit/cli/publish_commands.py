@@ -122,6 +122,50 @@ def _table_command(name: str, title: str, rates: bool):
     return command
 
 
+def synthetic_command(
+    out: Annotated[Path, typer.Option("--out", "-o", help="A new folder for synthetic.csv, dp_aggregates.csv, "
+                                                          "release.json (and utility_internal.csv).")],
+    epsilon: Epsilon = None,
+    delta: Annotated[float, typer.Option("--delta", help="dp: delta, below 1 / number of records.")] = 1e-6,
+    dataset: Dataset = DEFAULT_DATASET, mode: Mode = "dp",
+    reporting_length: Annotated[int, typer.Option("--reporting-length", help="Longest attribute combination "
+                                                                             "whose DP count is preserved.")] = 3,
+    utility: Annotated[bool, typer.Option("--utility/--no-utility", help="Also write utility figures against the "
+                                                                         "true data (for the reviewer only).")] = True,
+    data_dir: DataDir = DEFAULT_DATA_DIR,
+) -> None:
+    """Release differentially private synthetic microdata in the CTDC synthetic v2 layout (as CTDC publishes).
+
+    Charged to the data set's privacy budget; over budget, or if --out exists, nothing is written or charged.
+    utility_internal.csv is computed on the true data: review it, do not publish it.
+
+    Example: ctkit publish synthetic --mode dp --epsilon 1 --delta 1e-6 --dataset cases --out release-2026/
+    """
+    from ctkit.errors import ValidationError
+    from ctkit.share.disclosure.synthetic import release_synthetic, true_synthetic_table, write_synthetic_release
+
+    if mode != "dp":
+        raise ValidationError("synthetic microdata are released with --mode dp only",
+                              hint="for k-anonymised real records in the same layout: ctkit export --format "
+                                   "ctdc-synthetic --output FILE")
+    if epsilon is None:
+        raise ValidationError("--mode dp needs --epsilon (the privacy loss charged to --dataset)")
+    if Path(out).exists():
+        raise ValidationError(f"{out} exists: a release is written to a new folder")
+    err = _stderr()
+    store, ledger = _ledger(data_dir)
+    try:
+        with err.status("reading the cases"):
+            true_table = true_synthetic_table(store.engine)
+        release = release_synthetic(true_table, dataset=dataset, epsilon=epsilon, delta=delta, ledger=ledger,
+                                    reporting_length=reporting_length, progress=lambda step: err.print(step))
+    finally:
+        store.engine.dispose()
+    folder = write_synthetic_release(release, out, include_utility=utility)
+    typer.echo(f"synthetic: {len(release.records)} records written to {folder} (epsilon={epsilon:g}, "
+               f"delta={delta:g} charged to '{dataset}'; release {release.release_id})")
+
+
 @budget_app.command("set")
 def budget_set(
     dataset: Annotated[str, typer.Argument(help="Data set name (the --dataset of 'ctkit publish ... --mode dp').")],
@@ -170,5 +214,6 @@ def register(app: typer.Typer) -> None:
     for name in table_names():
         table = official_table(name)
         publish_app.command(name)(_table_command(name, table.title, table.rates))
+    publish_app.command("synthetic")(synthetic_command)
     publish_app.add_typer(budget_app, name="budget")
     app.add_typer(publish_app, name="publish")
