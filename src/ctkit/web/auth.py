@@ -10,7 +10,7 @@ import hmac
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Engine, delete, select, update
+from sqlalchemy import Engine, bindparam, delete, select, update
 
 from ctkit.errors import AuthenticationError, CtkitError, PermissionDenied
 from ctkit.store import accounts as acc
@@ -154,6 +154,11 @@ def complete_mfa(store: Store, token: str, code: str, address: str) -> str:
     return new_token
 
 
+# The session and its user in one query, built once (this runs on every request).
+_SESSION_ROW = (select(acc.web_sessions, acc.users).join(acc.users, acc.users.c.id == acc.web_sessions.c.user_id)
+                .where(acc.web_sessions.c.token_hash == bindparam("token_hash")))
+
+
 def load_session(engine: Engine, token: str | None, *, idle: timedelta, absolute: timedelta,
                  allow_partial: bool = False) -> SessionInfo | None:
     """The live session for cookie value ``token``, or None (unknown, expired or second factor pending).
@@ -165,10 +170,7 @@ def load_session(engine: Engine, token: str | None, *, idle: timedelta, absolute
     token_hash = acc.sha256_hex(token)
     now = _now()
     with engine.begin() as session:  # Core connection: this runs on every request
-        row = session.execute(
-            select(acc.web_sessions, acc.users).join(acc.users, acc.users.c.id == acc.web_sessions.c.user_id)
-            .where(acc.web_sessions.c.token_hash == token_hash)
-        ).first()
+        row = session.execute(_SESSION_ROW, {"token_hash": token_hash}).first()
         if row is None:
             return None
         last_seen, created = _aware(row.last_seen_at), _aware(row.created_at)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, bindparam, select
 
 from ctkit.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from ctkit.store import tables as t
@@ -97,24 +97,31 @@ def list_cases(ctx: Ctx, *, limit: int = 50, offset: int = 0) -> list[CaseSummar
     return [CaseSummary(*r) for r in rows]
 
 
+_ID = bindparam("case_id")
+_VIEW_ROW = (select(t.cases.c.id, t.cases.c.registered_on, t.cases.c.identification_status, t.cases.c.case_status,
+                    t.cases.c.version, t.cases.c.organisation_id, t.persons.c.sex, t.persons.c.age_years,
+                    t.persons.c.citizenship, t.persons.c.other_citizenships,
+                    t.persons.c.personal_ciphertext.is_not(None).label("has_personal"))
+             .join_from(t.cases, t.persons, t.persons.c.id == t.cases.c.person_id).where(t.cases.c.id == _ID))
+_VIEW_EVENTS = select(t.case_events.c.type, t.case_events.c.country, t.case_events.c.region,
+                      t.case_events.c.start_date).where(t.case_events.c.case_id == _ID)
+_VIEW_FORMS = select(t.case_exploitations.c.form).where(t.case_exploitations.c.case_id == _ID)
+_STATUS = select(t.cases.c.case_status).where(t.cases.c.id == _ID)
+_ROUTE_ORDER = {"recruitment": 0, "transit": 1, "exploitation": 2}
+
+
 def _load_view(conn, case_id: str) -> CaseView:
     """Read the non-personal columns only: the encrypted personal blob is not even decrypted for a view."""
-    c, p = t.cases.c, t.persons.c
-    row = conn.execute(
-        select(c.id, c.registered_on, c.identification_status, c.case_status, c.version, c.organisation_id,
-               p.sex, p.age_years, p.citizenship, p.other_citizenships, p.personal_ciphertext.is_not(None))
-        .join_from(t.cases, t.persons, p.id == c.person_id).where(c.id == case_id)
-    ).one()
-    order = {"recruitment": 0, "transit": 1, "exploitation": 2}
-    events = conn.execute(select(t.case_events.c.type, t.case_events.c.country, t.case_events.c.region,
-                                 t.case_events.c.start_date).where(t.case_events.c.case_id == case_id)).all()
+    params = {"case_id": case_id}
+    row = conn.execute(_VIEW_ROW, params).one()
+    events = conn.execute(_VIEW_EVENTS, params).all()
     route = [{"type": e.type, "country": e.country, "region": e.region}
-             for e in sorted(events, key=lambda e: (order.get(e.type, 3), e.start_date or date.min))]
-    forms = sorted(set(conn.execute(select(t.case_exploitations.c.form)
-                                    .where(t.case_exploitations.c.case_id == case_id)).scalars()))
+             for e in sorted(events, key=lambda e: (_ROUTE_ORDER.get(e.type, 3), e.start_date or date.min))]
+    forms = sorted(set(conn.execute(_VIEW_FORMS, params).scalars()))
     citizenship = ([row.citizenship] if row.citizenship else []) + (row.other_citizenships or "").split()
     summary = CaseSummary(row.id, row.registered_on, row.identification_status, row.case_status, row.version)
-    return CaseView(summary, row.organisation_id, row.sex, row.age_years, citizenship, forms, route, bool(row[-1]))
+    return CaseView(summary, row.organisation_id, row.sex, row.age_years, citizenship, forms, route,
+                    bool(row.has_personal))
 
 
 def view_case(ctx: Ctx, case_id: str) -> CaseView:
@@ -152,8 +159,9 @@ def set_status(ctx: Ctx, case_id: str, status: str, expected_version: int) -> in
     allowed_statuses = list(code_list("case_status"))
     if status not in allowed_statuses:  # vocab's own check echoes the value; never echo input here
         raise ValidationError(f"case_status: not a known status; allowed: {', '.join(allowed_statuses)}")
-    _authorized_facts(ctx, "case.edit", case_id)
-    current = ctx.state.store.cases.get(case_id).case_status
+    with ctx.state.store.engine.connect() as conn:  # facts and the current status: no full case load
+        _authorized_facts(ctx, "case.edit", case_id, conn)
+        current = conn.execute(_STATUS, {"case_id": case_id}).scalar_one()
     steps = [t for t in machine("case").available(current) if t.to == status]
     direct = [t for t in steps if set(t.requires) <= {"on"}]
     if not direct:
