@@ -14,6 +14,9 @@ Differential privacy (see docs/publication.md)::
     release = release_dp_counts(df, [CountQuery("by_sex", ("sex",), {"sex": ["F", "M", "unknown"]})],
                                 dataset="ctdc-2026", epsilon=0.5, ledger=ledger, product="unodc-glotip")
     # over budget -> BudgetExceeded, no budget agreed -> DisclosureError; nothing charged either way
+    synthetic = release_synthetic(true_synthetic_table(engine), dataset="ctdc-2026", epsilon=1.0, delta=1e-6,
+                                  ledger=ledger)   # .records (CTDC synthetic v2), .aggregates, .utility
+    write_synthetic_release(synthetic, Path("release-2026"))
 
 k-anonymity: published counts are multiples of k, cells under k are missing (never zero), margins are sums of protected
 cells, and places with fewer than k records are not named. See docs/analyse.md for what this does and does not
@@ -35,6 +38,14 @@ from ctkit.share.disclosure.policy import (
     protect_table,
     protected_share,
 )
+from ctkit.share.disclosure.synthetic import (
+    SyntheticRelease,
+    release_statement,
+    release_synthetic,
+    true_synthetic_table,
+    write_synthetic_release,
+)
+from ctkit.share.disclosure.utility import UTILITY_COLUMNS, utility_figures
 
 __all__ = [
     "COUNT",
@@ -45,7 +56,9 @@ __all__ = [
     "CountQuery",
     "MAX_DIMS",
     "SUPPRESSED",
+    "SyntheticRelease",
     "TOTAL",
+    "UTILITY_COLUMNS",
     "DisclosurePolicy",
     "DpRelease",
     "KAnonymityGate",
@@ -55,4 +68,9 @@ __all__ = [
     "protect_table",
     "protected_share",
     "release_dp_counts",
+    "release_statement",
+    "release_synthetic",
+    "true_synthetic_table",
+    "utility_figures",
+    "write_synthetic_release",
 ]

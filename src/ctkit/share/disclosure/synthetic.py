@@ -1,0 +1,164 @@
+"""Differentially private synthetic microdata in the CTDC synthetic v2 layout, charged on the privacy ledger.
+
+The true table is built from the store by the CTDC exporter's own column code (coarsening included: age bands,
+grouped means of control, flags), so the synthetic data says exactly what a CTDC synthetic v2 file can say. It is
+synthesised by pac-synth (see :mod:`ctkit.share.disclosure.dp_synth_engine`) and published with its DP aggregates,
+as the Synthetic Data Showcase and CTDC do. The protected unit is one row (one case registration): a person with
+several cases is protected at a multiple of epsilon (group privacy); see docs/publication.md.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import Engine
+
+from ctkit.errors import ValidationError
+from ctkit.share.disclosure.combinations import as_text, canonical, length_of
+from ctkit.share.disclosure.dp_synth_engine import SynthesisParameters, synthesise
+from ctkit.share.disclosure.ledger import PrivacyLedger, check_privacy_parameters
+from ctkit.share.disclosure.utility import utility_figures
+from ctkit.share.formats.ctdc_write import synthetic_columns
+from ctkit.share.formats.layouts import layout as get_layout
+from ctkit.share.formats.store_scan import scan
+
+SYNTHETIC_LAYOUT = "ctdc-synthetic"
+MECHANISM = "pac-synth.dp_aggregate_seeded"
+AGGREGATE_COLUMNS = ("combination", "length", "count")
+FILES = {"records": "synthetic.csv", "aggregates": "dp_aggregates.csv", "parameters": "release.json",
+         "utility": "utility_internal.csv"}
+
+
+@dataclass(frozen=True)
+class SyntheticRelease:
+    """A charged DP synthetic release.
+
+    ``records``: CTDC synthetic v2 columns (text, empty = not recorded); ``aggregates``: the DP combination counts
+    (:data:`AGGREGATE_COLUMNS`); ``utility``: figures against the true data (internal, see ``utility``);
+    ``parameters``: every parameter of the release.
+    """
+
+    release_id: str
+    dataset: str
+    product: str
+    epsilon: float
+    delta: float
+    mechanism: str
+    records: pd.DataFrame
+    aggregates: pd.DataFrame
+    utility: pd.DataFrame
+    parameters: dict[str, Any]
+
+
+def true_synthetic_table(engine: Engine, *, chunk: int = 50_000) -> pd.DataFrame:
+    """Every case of the store as CTDC synthetic v2 columns (the true data a synthetic release protects).
+
+    Only non-personal columns are read (the exporter's scan); values are the layout's text, empty = not recorded.
+    """
+    layout = get_layout(SYNTHETIC_LAYOUT)
+    frames = []
+    with engine.connect() as conn:
+        for part in scan(conn, chunk):
+            columns = synthetic_columns(part, layout)
+            frames.append(pd.DataFrame({name: columns[name] for name in layout.columns}))
+    if not frames:
+        return pd.DataFrame(columns=list(layout.columns), dtype=object)
+    return pd.concat(frames, ignore_index=True)
+
+
+def release_synthetic(true_table: pd.DataFrame, *, dataset: str, epsilon: float, delta: float,
+                      ledger: PrivacyLedger, reporting_length: int = 3, fabrication: str = "balanced",
+                      accuracy: str = "prioritize_long_combinations", product: str = "ctdc-synthetic-v2",
+                      actor_id: str | None = None, progress: Callable[[str], None] | None = None
+                      ) -> SyntheticRelease:
+    """Synthesise DP microdata from ``true_table`` (CTDC synthetic v2 columns) and charge (epsilon, delta).
+
+    Returns a SyntheticRelease. Raises ValidationError (wrong columns, too few records, delta not below 1 / the
+    number of records, bad parameters), DisclosureError (no budget agreed) or BudgetExceeded; nothing is charged
+    then. pac-synth cannot be seeded: each call gives different records.
+
+    >>> release = release_synthetic(true_synthetic_table(engine), dataset="ctdc-2026", epsilon=1.0,  # doctest: +SKIP
+    ...                             delta=1e-6, ledger=ledger)
+    """
+    say = progress or (lambda _message: None)
+    check_privacy_parameters(epsilon, delta)
+    parameters = SynthesisParameters(epsilon=float(epsilon), delta=float(delta), reporting_length=reporting_length,
+                                     fabrication=fabrication, accuracy=accuracy)
+    table = _checked(true_table, delta)
+    ledger.check(dataset, epsilon=epsilon, delta=delta)
+    say(f"synthesising from {len(table)} records (reporting length {reporting_length})")
+    result = synthesise(table, parameters)
+    say(f"computing utility figures of {len(result.records)} synthetic records")
+    utility = utility_figures(table, result.records, reporting_length=reporting_length, aggregates=result.aggregates)
+    stated = {"kind": "dp_synthetic", "layout": SYNTHETIC_LAYOUT, **parameters.stated(),
+              "composition": "one pac-synth fit: epsilon and delta as given", "protected_unit": "one row (case)",
+              "synthetic_records": len(result.records), "dp_number_of_records": result.dp_records,
+              "aggregates_published": len(result.aggregates)}
+    release_id = ledger.charge(dataset, epsilon=epsilon, delta=delta, mechanism=MECHANISM, product=product,
+                               parameters=stated, actor_id=actor_id)
+    say(f"release {release_id} charged: epsilon={epsilon:g}, delta={delta:g}")
+    return SyntheticRelease(release_id=release_id, dataset=dataset, product=product, epsilon=float(epsilon),
+                            delta=float(delta), mechanism=MECHANISM, records=result.records,
+                            aggregates=_aggregate_table(result.aggregates), utility=utility, parameters=stated)
+
+
+def write_synthetic_release(release: SyntheticRelease, directory: Path, *, include_utility: bool = True) -> Path:
+    """Write a release to the new directory ``directory``, all files or none.
+
+    ``synthetic.csv`` (CTDC synthetic v2 layout), ``dp_aggregates.csv``, ``release.json`` (id, data set,
+    epsilon, delta, mechanism, every parameter) and, unless ``include_utility`` is False,
+    ``utility_internal.csv`` (computed on the true data: for the reviewer, not for publication).
+    Raises ValidationError when ``directory`` exists.
+    """
+    directory = Path(directory)
+    if directory.exists():
+        raise ValidationError(f"{directory} exists: a release is written to a new directory")
+    directory.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".release-", dir=directory.parent))
+    try:
+        layout = get_layout(SYNTHETIC_LAYOUT)
+        as_text(release.records)[list(layout.columns)].to_csv(staging / FILES["records"], sep=layout.sep,
+                                                             index=False, na_rep=layout.missing)
+        release.aggregates.to_csv(staging / FILES["aggregates"], index=False)
+        if include_utility:
+            release.utility.to_csv(staging / FILES["utility"], index=False)
+        (staging / FILES["parameters"]).write_text(json.dumps(release_statement(release), indent=2), "utf-8")
+        staging.rename(directory)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    return directory
+
+
+def release_statement(release: SyntheticRelease) -> dict[str, Any]:
+    """What every published release states: id, data set, product, epsilon, delta, mechanism and parameters."""
+    return {"release_id": release.release_id, "dataset": release.dataset, "product": release.product,
+            "epsilon": release.epsilon, "delta": release.delta, "mechanism": release.mechanism,
+            "parameters": release.parameters}
+
+
+def _checked(true_table: pd.DataFrame, delta: float) -> pd.DataFrame:
+    columns = list(get_layout(SYNTHETIC_LAYOUT).columns)
+    missing = [name for name in columns if name not in true_table.columns]
+    if missing:
+        raise ValidationError(f"the true table lacks CTDC synthetic v2 column(s): {', '.join(missing)}")
+    if len(true_table) < 2:
+        raise ValidationError("a synthetic release needs at least 2 records")
+    if delta >= 1 / len(true_table):
+        raise ValidationError(f"delta={delta:g} is not below 1 / number of records: such a delta allows "
+                              "publishing a record outright", hint="use e.g. delta=1e-6 or smaller")
+    return as_text(true_table[columns])
+
+
+def _aggregate_table(aggregates: dict[str, int]) -> pd.DataFrame:
+    rows = [(canonical(key), length_of(key), int(count)) for key, count in aggregates.items()]
+    table = pd.DataFrame(rows, columns=list(AGGREGATE_COLUMNS))
+    return table.sort_values(["length", "combination"], ignore_index=True)
+
