@@ -23,7 +23,7 @@ WITH v AS (
                               ORDER BY CAST(identification_status AS VARCHAR) IN ({identified}) DESC,
                                        registered_on, case_id) AS rn
     FROM cases
-    WHERE CAST(identification_status AS VARCHAR) IN ({victims}) AND year BETWEEN ? AND ?
+    WHERE CAST(identification_status AS VARCHAR) IN ({victims}) AND year BETWEEN ? AND ? {detected}
 ),
 f AS (SELECT case_id, list(DISTINCT CAST(form AS VARCHAR)) AS forms FROM exploitations GROUP BY case_id),
 r AS (SELECT case_id, list(DISTINCT CAST(country AS VARCHAR)) FILTER (WHERE country IS NOT NULL) AS route_countries,
@@ -42,8 +42,10 @@ def _quoted(values) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def victim_years(snap: Snapshot, years: tuple[int, int] | None = None) -> pd.DataFrame:
-    """Victim-year rows of ``snap`` registered within ``years`` (inclusive; None: every year).
+def victim_years(snap: Snapshot, years: tuple[int, int] | None = None, *,
+                 exploited_in: str | None = None) -> pd.DataFrame:
+    """Victim-year rows of ``snap`` registered within ``years`` (inclusive; None: every year), only those with a
+    destination leg in ``exploited_in`` (alpha-3) when given.
 
     Columns: ``person_id`` (pseudonym, for bounding one person's contribution; never published), ``year``, ``sex``,
     ``age_years``, ``citizenship``, ``identification_status``, ``status`` (identified / presumed), ``forms`` and
@@ -55,9 +57,12 @@ def victim_years(snap: Snapshot, years: tuple[int, int] | None = None) -> pd.Dat
     low, high = years if years is not None else (-32768, 32767)
     stage_years = ", ".join(f"min(year(reached_on)) FILTER (WHERE CAST(stage AS VARCHAR) = '{s}') AS {s}"
                             for s in JUSTICE_STAGES)
+    detected = "" if exploited_in is None else (
+        "AND case_id IN (SELECT case_id FROM route_legs WHERE CAST(role AS VARCHAR) = 'destination' "
+        "AND CAST(country AS VARCHAR) = ?)")
     sql = _SQL.format(identified=_quoted(identified), victims=_quoted(statuses), stage_years=stage_years,
-                      stage_columns=", ".join(f"s.{s}" for s in JUSTICE_STAGES))
-    frame = snap.query(sql, [low, high])
+                      stage_columns=", ".join(f"s.{s}" for s in JUSTICE_STAGES), detected=detected)
+    frame = snap.query(sql, [low, high] + ([exploited_in] if exploited_in is not None else []))
     frame["status"] = frame["identification_status"].map(statuses).astype(object)
     frame["person_id"] = frame["person_id"].astype(str)
     frame["year"] = frame["year"].astype("int64")

@@ -28,6 +28,7 @@ from ctkit.share.formats.official.records import victim_years
 from ctkit.vocab import country_alpha3
 
 MODES = ("k-anon", "dp")
+CTDC_SOURCE = "ctdc:"
 StepProgress = Callable[[str], None]
 
 
@@ -69,11 +70,12 @@ def _context(victims: pd.DataFrame, country: str, years: tuple[int, int] | None,
             raise ValidationError("a differentially private release needs its years given (--year-from and "
                                   "--year-to): a span taken from the data would itself disclose something")
         if victims.empty:
-            raise NotFoundError("the snapshot holds no identified or presumed victims to publish")
+            raise NotFoundError(f"the snapshot holds no identified or presumed victims to publish for {country}",
+                                hint="a CTDC file counts only records whose country of exploitation is --country")
         years = (int(victims["year"].min()), int(victims["year"].max()))
     if years[0] > years[1]:
         raise ValidationError(f"the first year ({years[0]}) is after the last ({years[1]})")
-    return ReleaseContext(country=country_alpha3(country, "reporting country"), years=years)
+    return ReleaseContext(country=country, years=years)
 
 
 def _check(table: OfficialTable, mode: str, k: int | None, dp: DpSettings | None, population: Path | None) -> None:
@@ -141,8 +143,10 @@ def publish_official(snap: Snapshot, name: str, *, country: str, mode: str = "k-
     people = read_population(population) if population is not None else None
     snap.require_cases()
     progress("reading victims from the snapshot")
-    victims = victim_years(snap, years)
-    ctx = _context(victims, country, years, mode)
+    reporting = country_alpha3(country, "reporting country")
+    # a CTDC file is global: its country of exploitation stands for the country of detection
+    victims = victim_years(snap, years, exploited_in=reporting if snap.source.startswith(CTDC_SOURCE) else None)
+    ctx = _context(victims, reporting, years, mode)
     records = table.records(victims, ctx)
     progress("protecting the counts" if mode == "k-anon" else "adding noise and charging the privacy ledger")
     if mode == "dp":
