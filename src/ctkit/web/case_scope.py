@@ -7,6 +7,8 @@ checks the two agree.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from sqlalchemy import Connection, String, and_, bindparam, exists, false, literal, null, or_, select, union_all
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -48,17 +50,35 @@ def case_facts(conn: Connection, case_id: str) -> CaseFacts:
     )
 
 
-def _access(relation: str | None, user_id: str | None = None, team_id: str | None = None) -> ColumnElement:
+def _access(relation: str | None, user_id=None, team_id=None) -> ColumnElement:
     conditions = [case_access.c.case_id == t.cases.c.id]
     if relation:
         conditions.append(case_access.c.relation == relation)
-    if user_id:
+    if user_id is not None:
         conditions.append(case_access.c.user_id == user_id)
-    if team_id:
+    if team_id is not None:
         conditions.append(users.c.team_id == team_id)
         return exists(select(1).select_from(case_access.join(users, users.c.id == case_access.c.user_id))
                       .where(*conditions))
     return exists(select(1).select_from(case_access).where(*conditions))
+
+
+def _clause(relations: frozenset[str], user_id, organisation_id, team_id) -> ColumnElement:
+    """The scope's WHERE clause; the ids are values or bind parameters (``team_id`` None: the actor has no team)."""
+    parts: list[ColumnElement] = []
+    if "own" in relations:
+        parts.append(_access("owner", user_id=user_id))
+    if "assigned" in relations:
+        parts.append(_access("assigned", user_id=user_id))
+    if "referred" in relations:
+        parts.append(exists(select(1).select_from(t.referrals).where(
+            t.referrals.c.case_id == t.cases.c.id, t.referrals.c.to_organisation_id == organisation_id,
+            t.referrals.c.status.in_(OPEN_REFERRAL))))
+    if "team" in relations and team_id is not None:
+        parts.append(and_(t.cases.c.organisation_id == organisation_id, _access(None, team_id=team_id)))
+    if "org" in relations:
+        parts.append(t.cases.c.organisation_id == organisation_id)
+    return or_(*parts) if parts else false()
 
 
 def scope_clause(scope: ScopeFilter | None) -> ColumnElement:
@@ -66,18 +86,26 @@ def scope_clause(scope: ScopeFilter | None) -> ColumnElement:
     if scope is None or not scope.relations:
         return false()
     actor = scope.actor
-    parts: list[ColumnElement] = []
-    if "own" in scope.relations:
-        parts.append(_access("owner", user_id=actor.user_id))
-    if "assigned" in scope.relations:
-        parts.append(_access("assigned", user_id=actor.user_id))
-    if "referred" in scope.relations:
-        parts.append(exists(select(1).select_from(t.referrals).where(
-            t.referrals.c.case_id == t.cases.c.id, t.referrals.c.to_organisation_id == actor.organisation_id,
-            t.referrals.c.status.in_(OPEN_REFERRAL))))
-    if "team" in scope.relations and actor.team_id:
-        parts.append(and_(t.cases.c.organisation_id == actor.organisation_id,
-                          _access(None, team_id=actor.team_id)))
-    if "org" in scope.relations:
-        parts.append(t.cases.c.organisation_id == actor.organisation_id)
-    return or_(*parts) if parts else false()
+    return _clause(scope.relations, actor.user_id, actor.organisation_id, actor.team_id)
+
+
+def scope_shape(scope: ScopeFilter | None) -> tuple[frozenset[str], bool]:
+    """What the form of a scope's clause depends on: the relations, and whether the actor has a team."""
+    if scope is None:
+        return frozenset(), False
+    return scope.relations, scope.actor.team_id is not None
+
+
+@lru_cache(maxsize=64)
+def bound_scope_clause(relations: frozenset[str], has_team: bool) -> ColumnElement:
+    """:func:`scope_clause` with bind parameters ``scope_user``, ``scope_org``, ``scope_team`` (see
+    :func:`scope_params`): one clause per shape, so a statement built on it once can be run for every actor."""
+    return _clause(relations, bindparam("scope_user"), bindparam("scope_org"),
+                   bindparam("scope_team") if has_team else None)
+
+
+def scope_params(scope: ScopeFilter | None) -> dict[str, str | None]:
+    """The values for :func:`bound_scope_clause`'s parameters."""
+    actor = scope.actor if scope else None
+    return {"scope_user": actor.user_id if actor else None, "scope_org": actor.organisation_id if actor else None,
+            "scope_team": actor.team_id if actor else None}

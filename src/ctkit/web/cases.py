@@ -9,14 +9,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
-from sqlalchemy import Connection, bindparam, select
+from sqlalchemy import Connection, Select, bindparam, select
 
 from ctkit.errors import ConflictError, NotFoundError, PermissionDenied, ValidationError
 from ctkit.store import tables as t
 from ctkit.store.audit import AuditEvent, append, append_now
 from ctkit.vocab import code_list
-from ctkit.web.case_scope import case_facts, scope_clause
+from ctkit.web.case_scope import bound_scope_clause, case_facts, scope_params, scope_shape
 from ctkit.web.csvsafe import to_csv
 from ctkit.web.guard import Ctx
 from ctkit.web.policy import CaseFacts, scope_filter
@@ -84,15 +85,22 @@ def _authorized_facts(ctx: Ctx, action: str, case_id: str, conn: Connection | No
     return facts, decision.reason
 
 
+@lru_cache(maxsize=64)
+def _list_query(relations: frozenset[str], has_team: bool) -> Select:
+    # Built once per scope shape with bind parameters: building and keying this statement per request cost more
+    # than running it.
+    c = t.cases.c
+    return (select(c.id, c.registered_on, c.identification_status, c.case_status, c.version)
+            .where(bound_scope_clause(relations, has_team))
+            .order_by(c.registered_on.desc(), c.id).limit(bindparam("limit")).offset(bindparam("offset")))
+
+
 def list_cases(ctx: Ctx, *, limit: int = 50, offset: int = 0) -> list[CaseSummary]:
     """Cases the actor may list, newest first (the policy's query filter, not a post-filter)."""
-    limit = max(1, min(limit, MAX_PAGE))
-    c = t.cases.c
-    query = (select(c.id, c.registered_on, c.identification_status, c.case_status, c.version)
-             .where(scope_clause(scope_filter(ctx.actor, "case.list")))
-             .order_by(c.registered_on.desc(), c.id).limit(limit).offset(max(0, offset)))
+    scope = scope_filter(ctx.actor, "case.list")
+    params = {**scope_params(scope), "limit": max(1, min(limit, MAX_PAGE)), "offset": max(0, offset)}
     with ctx.state.store.engine.begin() as conn:  # the read and its audit event: one transaction
-        rows = conn.execute(query).all()
+        rows = conn.execute(_list_query(*scope_shape(scope)), params).all()
         _audit(ctx, "case.list", None, "scope_filter", conn, rows=len(rows))
     return [CaseSummary(*r) for r in rows]
 
