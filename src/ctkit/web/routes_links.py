@@ -7,7 +7,6 @@ script, no inline style). The services, the two-case policy rule and the audit l
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Form, Path, Query
@@ -71,34 +70,6 @@ def decide_page(ctx: Annotated[Ctx, Depends(requires(svc.DECIDE))], pair_id: Pai
 # -- JSON API -------------------------------------------------------------------------------------------------------
 
 
-class EvidenceOut(BaseModel):
-    comparison: str
-    level: str | None = Field(description="the model's label of the comparison level that held")
-    kind: str = Field(description="agree, close, disagree, missing (or unknown for an untrained level)")
-    weight: float = Field(description="the level's match weight in bits (term-frequency adjusted)")
-
-
-class PairOut(BaseModel):
-    id: str
-    run_id: str
-    case_id_l: str
-    case_id_r: str
-    organisation_id_l: str | None
-    organisation_id_r: str | None
-    match_weight: float
-    match_probability: float
-    evidence: list[EvidenceOut]
-    status: str
-    decided_by: str | None
-    decided_at: datetime | None
-    reason_code: str | None
-    version: int
-
-    @classmethod
-    def of(cls, pair: PairRecord) -> PairOut:
-        return cls(**{k: getattr(pair, k) for k in cls.model_fields})
-
-
 class DecisionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     accepted: bool = Field(description="true: the two records are one person; false: they are not")
@@ -112,16 +83,18 @@ def api_list(ctx: Annotated[Ctx, Depends(requires(svc.REVIEW))], status: Status 
     """Pairs whose two cases you may see: ``pending`` (most uncertain first), ``model`` (links the model made
     above its threshold, weakest first), ``accepted`` or ``rejected`` (by people, newest first)."""
     pairs, total = svc.list_page(ctx, status, offset)
-    return {"total": total, "offset": offset, "limit": svc.PAGE, "pairs": [PairOut.of(p) for p in pairs]}
+    return {"total": total, "offset": offset, "limit": svc.PAGE, "pairs": pairs}
 
 
 @api.get("/{pair_id}", responses=ERRORS)
-def api_pair(ctx: Annotated[Ctx, Depends(requires(svc.REVIEW))], pair_id: PairId) -> PairOut:
-    """One pair: ids, scores, the evidence per comparison and the decision (no personal data)."""
-    return PairOut.of(svc.view_pair(ctx, pair_id).pair)
+def api_pair(ctx: Annotated[Ctx, Depends(requires(svc.REVIEW))], pair_id: PairId) -> PairRecord:
+    """One pair: ids, scores, the decision and the evidence, per comparison ``comparison``, ``level`` (the model's
+    label), ``kind`` (agree, close, disagree, missing) and ``weight`` (bits); no personal data."""
+    return svc.view_pair(ctx, pair_id).pair
 
 
 @api.post("/{pair_id}/decision", responses=ERRORS)
-def api_decide(ctx: Annotated[Ctx, Depends(requires(svc.DECIDE))], pair_id: PairId, body: DecisionIn) -> PairOut:
+def api_decide(ctx: Annotated[Ctx, Depends(requires(svc.DECIDE))], pair_id: PairId,
+               body: DecisionIn) -> PairRecord:
     """Accept or reject a pair with a reason code; a pair someone already decided answers 409."""
-    return PairOut.of(svc.decide(ctx, pair_id, accepted=body.accepted, reason=body.reason, version=body.version))
+    return svc.decide(ctx, pair_id, accepted=body.accepted, reason=body.reason, version=body.version)
