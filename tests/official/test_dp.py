@@ -11,6 +11,7 @@ from ctkit.errors import BudgetExceeded, DisclosureError, ValidationError
 from ctkit.share.disclosure import TOTAL
 from ctkit.share.formats.official import DpSettings, official_table, publish_official, publish_to
 from ctkit.share.formats.official.model import ReleaseContext
+from tests.pg import BACKENDS, migrated_engine
 
 YEARS = (2019, 2024)
 
@@ -78,3 +79,24 @@ def test_dp_needs_public_years_a_budget_and_valid_parameters(demo_snapshot, ledg
     with pytest.raises(ValidationError, match="k-anon only"):
         publish_official(demo_snapshot, "unodc", country="RUS", mode="dp", k=5, dp=dp, years=YEARS)
     assert ledger.releases(dp.dataset) == []
+
+
+@pytest.fixture(params=BACKENDS)
+def backend_ledger(request, tmp_path):
+    from ctkit.share.disclosure import PrivacyLedger
+
+    for engine in migrated_engine(request, tmp_path, prefix="official"):
+        yield PrivacyLedger(engine)
+
+
+def test_greta_dp_release_on_each_ledger_backend(demo_snapshot, backend_ledger, tmp_path):
+    backend_ledger.set_budget("greta", epsilon=1.0, delta=0.0)
+    dp = DpSettings(epsilon=1.0, dataset="greta", ledger=backend_ledger)
+    csv_path, _, release = publish_to(tmp_path, "greta", lambda: publish_official(
+        demo_snapshot, "greta", country="RUS", mode="dp", dp=dp, years=YEARS))
+    assert csv_path.is_file() and [e.release_id for e in backend_ledger.releases("greta")] == [
+        release.metadata["disclosure"]["release_id"]]
+    citizenships = release.frame[release.frame["breakdown"] == "citizenships"]
+    assert (citizenships.groupby("year").size() <= 10 + 3).all()  # top 10, Other, Unknown and the Total
+    with pytest.raises(BudgetExceeded):
+        publish_official(demo_snapshot, "greta", country="RUS", mode="dp", dp=dp, years=YEARS)
