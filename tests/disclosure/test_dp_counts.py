@@ -1,0 +1,192 @@
+"""DP count tables: shape over the public domain, noise of the stated scale, contribution bounds, refusals.
+
+Noise comes from OpenDP's secure generator and cannot be seeded, so the statistical tests use tolerances of
+several standard errors of the sample variance: a wrong scale (by sqrt 2 or more) fails, chance failures are
+below one in a million.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.optimize import minimize_scalar
+
+from ctkit.errors import BudgetExceeded, DisclosureError, ValidationError
+from ctkit.share.disclosure import CountQuery, PrivacyLedger, release_dp_counts
+from tests.pg import migrated_engine
+
+SEX = {"sex": ["female", "male", "unknown"]}
+AGE = {"age_band": ["0-17", "18+", "unknown"]}
+
+
+@pytest.fixture(params=["sqlite"])
+def ledger(request, tmp_path: Path) -> Iterator[PrivacyLedger]:
+    for engine in migrated_engine(request, tmp_path, prefix="dpc"):
+        ledger = PrivacyLedger(engine)
+        ledger.set_budget("ctdc", epsilon=100.0, delta=1e-3)
+        yield ledger
+
+
+def people(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame({"sex": rng.choice(["female", "male"], n), "age_band": rng.choice(["0-17", "18+"], n)})
+
+
+def cells(n_cells: int, per_cell: int) -> tuple[pd.DataFrame, CountQuery]:
+    """Every one of ``n_cells`` cells holds ``per_cell`` rows: the noise is the noisy count minus per_cell."""
+    names = [f"c{i:05d}" for i in range(n_cells)]
+    records = pd.DataFrame({"cell": np.repeat(names, per_cell)})
+    return records, CountQuery("cells", ("cell",), {"cell": names})
+
+
+def discrete_laplace_variance(scale: float) -> float:
+    alpha = math.exp(-1 / scale)
+    return 2 * alpha / (1 - alpha) ** 2
+
+
+def assert_variance(noise: np.ndarray, expected: float, kurtosis: float, sigmas: float = 5.0) -> None:
+    # Var(sample variance) ~ (mu4 - sigma^4) / n = (kurtosis - 1) sigma^4 / n
+    standard_error = expected * math.sqrt((kurtosis - 1) / noise.size)
+    assert abs(noise.var() - expected) < sigmas * standard_error, (noise.var(), expected)
+    assert abs(noise.mean()) < sigmas * math.sqrt(expected / noise.size)
+
+
+def test_every_domain_cell_is_released_in_domain_order(ledger: PrivacyLedger):
+    release = release_dp_counts(people(500), [CountQuery("by_sex_age", ("sex", "age_band"), SEX | AGE)],
+                                dataset="ctdc", epsilon=1.0, ledger=ledger, product="test")
+    table = release.tables["by_sex_age"]
+    assert list(table.columns) == ["sex", "age_band", "count"] and len(table) == 9
+    assert list(table["sex"])[:3] == ["female"] * 3 and list(table["age_band"])[:3] == AGE["age_band"]
+    assert table["count"].dtype == np.int64 and (table["count"] >= 0).all()
+    assert abs(int(table["count"].sum()) - 500) < 60  # nine cells of noise with scale 1
+    assert release.mechanism == "opendp.discrete_laplace" and release.parameters["opendp_version"] == "0.16.0"
+    assert [e.release_id for e in ledger.releases("ctdc")] == [release.release_id]
+
+
+def test_laplace_noise_has_the_stated_scale(ledger: PrivacyLedger):
+    records, query = cells(2000, 25)
+    release = release_dp_counts(records, [query], dataset="ctdc", epsilon=0.5, ledger=ledger, product="test")
+    scale = release.parameters["tables"]["cells"]["noise_scale"]
+    assert scale == pytest.approx(2.0)  # 1 row per person / epsilon 0.5
+    noise = release.tables["cells"]["count"].to_numpy() - 25
+    assert_variance(noise, discrete_laplace_variance(scale), kurtosis=6.0)
+
+
+def test_epsilon_is_split_equally_over_the_tables(ledger: PrivacyLedger):
+    records, query = cells(1000, 40)
+    second = CountQuery("again", ("cell",), query.domains)
+    release = release_dp_counts(records, [query, second], dataset="ctdc", epsilon=1.0, ledger=ledger,
+                                product="test")
+    for name in ("cells", "again"):
+        stated = release.parameters["tables"][name]
+        assert stated["epsilon"] == 0.5 and stated["noise_scale"] == pytest.approx(2.0)
+        assert_variance(release.tables[name]["count"].to_numpy() - 40, discrete_laplace_variance(2.0), 6.0)
+    assert ledger.spent("ctdc")[0] == pytest.approx(1.0)
+
+
+def test_contributions_are_bounded_per_unit_and_the_noise_scales_with_the_bound(ledger: PrivacyLedger):
+    names = [f"c{i:04d}" for i in range(1000)]
+    # 20 people per cell, each with 5 rows in that cell; at most 3 rows per person are kept
+    records = pd.DataFrame({"cell": np.repeat(names, 100), "person": np.repeat(np.arange(20_000), 5)})
+    release = release_dp_counts(records, [CountQuery("cells", ("cell",), {"cell": names})], dataset="ctdc",
+                                epsilon=1.0, ledger=ledger, product="test", unit="person", max_rows_per_unit=3,
+                                seed=7)
+    assert release.parameters["rows_used"] == 60_000 and release.parameters["sensitivity_rows"] == 3
+    scale = release.parameters["tables"]["cells"]["noise_scale"]
+    assert scale == pytest.approx(3.0)
+    assert_variance(release.tables["cells"]["count"].to_numpy() - 60, discrete_laplace_variance(scale), 6.0)
+
+
+def test_gaussian_noise_when_delta_is_given(ledger: PrivacyLedger):
+    records, query = cells(2000, 60)
+    release = release_dp_counts(records, [query], dataset="ctdc", epsilon=1.0, delta=1e-6, ledger=ledger,
+                                product="test")
+    assert release.mechanism == "opendp.discrete_gaussian"
+    sigma = release.parameters["tables"]["cells"]["noise_scale"]
+    # independently of OpenDP: the zCDP -> (epsilon, delta) conversion of Canonne, Kamath & Steinke (2020)
+    assert cks_delta(rho=1 / (2 * sigma**2), epsilon=1.0) <= 1e-6 * 1.001
+    assert cks_delta(rho=1 / (2 * (0.95 * sigma) ** 2), epsilon=1.0) > 1e-6  # and the scale is not wasteful
+    assert_variance(release.tables["cells"]["count"].to_numpy() - 60, sigma**2, kurtosis=3.0)
+
+
+def cks_delta(rho: float, epsilon: float) -> float:
+    def log_delta(alpha: float) -> float:
+        return ((alpha - 1) * (alpha * rho - epsilon) - math.log(alpha - 1)
+                + alpha * math.log(1 - 1 / alpha))
+
+    best = minimize_scalar(log_delta, bounds=(1.0001, 1e4), method="bounded", options={"xatol": 1e-9})
+    return math.exp(best.fun)
+
+
+def test_values_outside_the_domain_are_refused_before_any_charge(ledger: PrivacyLedger):
+    records = people(50)
+    records.loc[17, "sex"] = "other"
+    with pytest.raises(ValidationError, match=r"column 'sex' has value 'other' on row 17"):
+        release_dp_counts(records, [CountQuery("by_sex", ("sex",), SEX)], dataset="ctdc", epsilon=1.0,
+                          ledger=ledger, product="test")
+    records.loc[17, "sex"] = None
+    with pytest.raises(ValidationError, match=r"column 'sex' is missing on row 17"):
+        release_dp_counts(records, [CountQuery("by_sex", ("sex",), SEX)], dataset="ctdc", epsilon=1.0,
+                          ledger=ledger, product="test")
+    assert ledger.releases("ctdc") == []
+
+
+@pytest.mark.parametrize("bad", [
+    lambda: CountQuery("q", (), {}),
+    lambda: CountQuery("q", ("sex",), {}),
+    lambda: CountQuery("q", ("sex",), {"sex": ["a", "a"]}),
+])
+def test_malformed_queries_are_refused(bad):
+    with pytest.raises(ValidationError):
+        bad()
+
+
+def test_release_level_errors_charge_nothing(ledger: PrivacyLedger):
+    records = people(50)
+    by_sex = CountQuery("by_sex", ("sex",), SEX)
+    cases = [
+        ({"queries": []}, "at least one"),
+        ({"queries": [by_sex, by_sex]}, "unique"),
+        ({"queries": [CountQuery("q", ("region",), {"region": ["x"]})]}, "no column 'region'"),
+        ({"unit": "person"}, "no unit column"),
+        ({"epsilon": 0.0}, "epsilon"),
+    ]
+    for change, message in cases:
+        arguments = {"queries": [by_sex], "epsilon": 1.0} | change
+        with pytest.raises(ValidationError, match=message):
+            release_dp_counts(records, arguments.pop("queries"), dataset="ctdc", ledger=ledger, product="test",
+                              **arguments)
+    assert ledger.releases("ctdc") == []
+
+
+def test_over_budget_and_unknown_data_set_are_refused(ledger: PrivacyLedger):
+    query = [CountQuery("by_sex", ("sex",), SEX)]
+    ledger.set_budget("small", epsilon=1.0, delta=0.0)
+    release_dp_counts(people(50), query, dataset="small", epsilon=0.8, ledger=ledger, product="test")
+    with pytest.raises(BudgetExceeded, match="'small'"):
+        release_dp_counts(people(50), query, dataset="small", epsilon=0.5, ledger=ledger, product="test")
+    with pytest.raises(BudgetExceeded):  # delta > 0 on a budget without delta
+        release_dp_counts(people(50), query, dataset="small", epsilon=0.1, delta=1e-9, ledger=ledger,
+                          product="test")
+    with pytest.raises(DisclosureError, match="no privacy budget"):
+        release_dp_counts(people(50), query, dataset="unknown", epsilon=0.1, ledger=ledger, product="test")
+    assert len(ledger.releases("small")) == 1 and ledger.releases("unknown") == []
+
+
+def test_the_charge_is_the_last_step(ledger: PrivacyLedger, monkeypatch):
+    """A failure while computing the tables (here: OpenDP) leaves the ledger untouched."""
+    import ctkit.share.disclosure.dp_counts as dp_counts
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("mechanism failed")
+
+    monkeypatch.setattr(dp_counts, "count_measurement", broken)
+    with pytest.raises(RuntimeError):
+        release_dp_counts(people(50), [CountQuery("by_sex", ("sex",), SEX)], dataset="ctdc", epsilon=1.0,
+                          ledger=ledger, product="test")
+    assert ledger.releases("ctdc") == []
