@@ -97,17 +97,26 @@ def _kind(position: int, levels) -> str:
     return "agree" if position == first else "disagree" if position == len(levels) - 1 else "close"
 
 
-def evidence(row: dict, params: TrainedParameters) -> list[dict]:
+Levels = dict[str, tuple[list, list[tuple[int, str, float]]]]  # comparison -> (levels, trained level weights)
+
+
+def _levels(params: TrainedParameters) -> Levels:
+    return {name: (levels, [(i, label, w) for i, label, w in _level_weights(levels) if w is not None])
+            for name, levels in params.levels.items()}
+
+
+def evidence(row: dict, params: TrainedParameters | Levels) -> list[dict]:
     """Per comparison: ``comparison``, ``level`` (the model's label), ``kind`` and ``weight`` (with the term-frequency
     adjustment), from a scored pair's ``mw_<comparison>`` columns. Empty when the pair has none (an older run)."""
+    table = _levels(params) if isinstance(params, TrainedParameters) else params
     out = []
-    for name, levels in params.levels.items():
+    for name, (levels, weights) in table.items():
         base = row.get(f"mw_{name}")
         if base is None or pd.isna(base):
             continue
         adjust = row.get(f"mw_tf_adj_{name}")
         weight = float(base) + (0.0 if adjust is None or pd.isna(adjust) else float(adjust))
-        found = [(i, label) for i, label, w in _level_weights(levels) if w is not None and abs(w - base) < _TOLERANCE]
+        found = [(i, label) for i, label, w in weights if abs(w - base) < _TOLERANCE]
         if not found and abs(base) < _TOLERANCE and _kind(0, levels) == "missing":
             found = [(0, levels[0][0])]
         position, label = found[0] if found else (None, None)
@@ -138,13 +147,14 @@ def _cases(conn: Connection, case_ids: Sequence[str]) -> dict[str, str | None]:
 
 def _pair_rows(result: LinkResult, params: TrainedParameters, orgs: dict[str, str | None],
                records: dict[str, str], run_id: str, now: datetime) -> Iterator[dict]:
+    table = _levels(params)
     for row in result.pairs.to_dict("records"):
         left, right = records[row["unique_id_l"]], records[row["unique_id_r"]]
         model_link = row["match_probability"] >= result.accept
         yield {"id": row["pair_id"], "run_id": run_id, "case_id_l": left, "case_id_r": right,
                "organisation_id_l": orgs[left], "organisation_id_r": orgs[right],
                "match_weight": float(row["match_weight"]), "match_probability": float(row["match_probability"]),
-               "evidence": evidence(row, params), "status": "accepted" if model_link else "pending",
+               "evidence": evidence(row, table), "status": "accepted" if model_link else "pending",
                "decided_by": None, "decided_at": now if model_link else None,
                "reason_code": "above_threshold" if model_link else None, "version": 1}
 
