@@ -74,7 +74,7 @@ def number_value(token: Token) -> int | None:
     """The value of a number token ("14", "twelve", "двенадцать"), or None."""
     if _DIGITS.match(token.text):
         return int(float(token.text.replace(",", ".")))
-    return _NUMBER_WORDS.get(token.norm)
+    return _NUMBER_WORDS.get(token.lower, _NUMBER_WORDS.get(token.norm))
 
 
 def _step_ok(step: tuple, token: Token) -> bool:
