@@ -12,7 +12,7 @@ from ctkit.identify.text.evaluate import evaluate_dir
 from ctkit.identify.text.patterns import PatternSet, compile_pattern
 from ctkit.identify.text.tokens import english_stem, tokenize
 
-HELDOUT = Path(__file__).resolve().parent / "data" / "heldout"
+HELDOUT = Path(__file__).resolve().parent / "data" / "heldout4"
 
 
 def _labels(text: str, category: str) -> set[str]:
