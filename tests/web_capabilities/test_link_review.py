@@ -22,7 +22,8 @@ PARAMS = TrainedParameters("ctkit-person-v1", 0.001, {
 })
 # (left relation, right relation, probability): relations name the fixture world's cases (tests/web/conftest.py)
 PAIRS = {"mine": ("own", "assigned", 0.8), "cross_org": ("own", "other_org", 0.7), "referred": ("own", "referred", 0.9),
-         "org_only": ("team", "org", 0.6), "model": ("own", "screened", 0.995)}
+         "org_only": ("team", "org", 0.6), "model": ("own", "screened", 0.995),
+         "team": ("own", "team", 0.65)}  # a case worker may review a team case's pair, not decide it
 
 
 def load_pairs(world: World, prefix: str, pairs: dict[str, tuple[str, str, float]] = PAIRS) -> dict[str, str]:
@@ -59,11 +60,11 @@ def test_list_shows_only_pairs_with_both_cases_in_scope(links):
     client, _ = world.login("worker_a")
     doc = client.get("/api/v1/links").json()
     listed = [p["id"] for p in doc["pairs"]]
-    assert set(listed) == {ids["mine"], ids["referred"]}  # not the other organisation's, not org-only
-    assert listed == [ids["mine"], ids["referred"]]  # most uncertain (probability nearest 0.5) first
+    assert set(listed) == {ids["mine"], ids["referred"], ids["team"]}  # not another organisation's, not org-only
+    assert listed == [ids["team"], ids["mine"], ids["referred"]]  # most uncertain (probability nearest 0.5) first
     supervisor, _ = world.login("supervisor_a")
     assert {p["id"] for p in supervisor.get("/api/v1/links").json()["pairs"]} == \
-        {ids["mine"], ids["referred"], ids["org_only"]}
+        {ids["mine"], ids["referred"], ids["org_only"], ids["team"]}
     model = client.get("/api/v1/links", params={"status": "model"}).json()["pairs"]
     assert [p["id"] for p in model] == [ids["model"]]
     page = client.get("/links")
@@ -82,6 +83,18 @@ def test_pair_page_shows_evidence_and_no_personal_data(links):
     pair = client.get(f"/api/v1/links/{ids['mine']}").json()
     assert [(e["comparison"], e["kind"]) for e in pair["evidence"]] == [("name", "close"), ("birth_date", "missing")]
     assert ("link.view", "allowed", "scope_own:scope_assigned") in events(world, ids["mine"])
+
+
+def test_review_without_decide_shows_no_form_and_refuses_the_decision(links):
+    world, ids = links
+    client, token = world.login("worker_a")
+    page = client.get(f"/links/{ids['team']}")
+    assert page.status_code == 200 and 'id="decide"' not in page.text
+    refused = client.post(f"/api/v1/links/{ids['team']}/decision", headers={"X-CSRF-Token": token},
+                          json={"accepted": True, "reason": "same_document"})
+    assert refused.status_code == 404 and status_of(world, ids["team"]) == "pending"
+    assert ("link.decide", "denied", "out_of_scope") in events(world, ids["team"])
+    assert 'id="decide"' in client.get(f"/links/{ids['mine']}").text
 
 
 def test_a_pair_outside_scope_answers_not_found_writes_nothing_and_is_audited(links):

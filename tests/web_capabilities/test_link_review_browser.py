@@ -24,7 +24,7 @@ def test_case_worker_rejects_a_pair_with_a_reason(page, sqlite_world, pairs):  #
     page.click("nav >> text=Record links")
     assert page.url.endswith("/links")
     rows = page.locator("#pairs tbody tr")
-    assert rows.count() == 2 and pairs["cross_org"][:10] not in page.inner_text("#pairs")
+    assert rows.count() == 3 and pairs["cross_org"][:10] not in page.inner_text("#pairs")
     with page.expect_navigation():
         page.click(f"a[href='/links/{pairs['mine']}']")
     assert page.locator("#evidence-chart rect").count() == 2

@@ -48,6 +48,7 @@ class PairView:
     left: Side
     right: Side
     history: list[dict]  # the pair's audit events, newest first: decisions only, or all for audit.view roles
+    can_decide: bool  # no person decided it yet, and the policy allows link.decide on both cases
 
 
 def _audit(conn: Connection, ctx: Ctx, action: str, reason: str, pair_id: str | None, **details) -> None:
@@ -99,7 +100,9 @@ def view_pair(ctx: Ctx, pair_id: str) -> PairView:
         _audit(conn, ctx, "link.view", reason, pair.id, case_l=pair.case_id_l, case_r=pair.case_id_r)
         everything = bool(matrix().scopes(ctx.actor.role, "audit.view"))
         history = [e for e in access_to(conn, pair.id) if everything or e["action"] in DECISIONS]
-        view = PairView(pair, _side(conn, pair.case_id_l), _side(conn, pair.case_id_r), history)
+        can_decide = pair.decided_by is None and all(
+            allowed(ctx.actor, DECIDE, case_facts(conn, c)).allowed for c in (pair.case_id_l, pair.case_id_r))
+        view = PairView(pair, _side(conn, pair.case_id_l), _side(conn, pair.case_id_r), history, can_decide)
     return view
 
 

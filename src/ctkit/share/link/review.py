@@ -1,9 +1,10 @@
 """Review of uncertain links: list pairs for a case worker, record accept/reject decisions, notify hooks.
 
-The web page for reviewing links calls :class:`ReviewQueue`. Decisions go to a :class:`DecisionLog` (in memory
-or a JSON-lines file) and then to every hook, so the audit trail can subscribe (event names ``link.accept`` and
-``link.reject``) without this module knowing about it. An ``authorize`` callable, given by the caller, is asked
-first; when it raises (``PermissionDenied``), nothing is written and no hook runs.
+Decisions go to a :class:`DecisionLog` (in memory, a JSON-lines file, or the store's review queue, on which the
+web page decides too: :class:`ctkit.share.link.review_store.StoreDecisionLog`) and then to every hook, so the
+audit trail can subscribe (event names ``link.accept`` and ``link.reject``) without this module knowing about it.
+An ``authorize`` callable, given by the caller, is asked first; when it raises (``PermissionDenied``), nothing is
+written and no hook runs.
 
 Example:
     >>> # queue = ReviewQueue(result, MemoryDecisionLog(), hooks=[audit.record])
