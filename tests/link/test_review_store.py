@@ -174,3 +174,42 @@ def test_real_linkage_gives_the_store_the_same_capture_histories(repo, engine, r
 def _list(engine):
     with engine.connect() as conn:
         return list_pairs(conn)
+
+
+def test_concurrent_reviewers_one_wins(repo, engine):
+    """Eight reviewers decide one pair at the same moment: exactly one decision is stored, the others conflict."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    cases = {"police": _case("police"), "ngo": _case("ngo")}
+    repo.add_many(cases.values())
+    queue_run(engine, _result(cases, [("police", "ngo", 0.8)]), PARAMS)
+    (pair,), _ = _list(engine)
+
+    def attempt(i: int) -> str:
+        try:
+            with engine.begin() as conn:
+                decide_pair(conn, pair.id, accepted=i % 2 == 0, reviewer=f"u{i}", reason="insufficient_evidence",
+                            expected_version=1)
+            return "ok"
+        except ConflictError:
+            return "conflict"
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        outcomes = list(pool.map(attempt, range(8)))
+    assert sorted(outcomes) == ["conflict"] * 7 + ["ok"]
+    with engine.connect() as conn:
+        stored = get_pair(conn, pair.id)
+    assert stored.version == 2 and stored.decided_by == f"u{outcomes.index('ok')}"
+
+
+def test_pending_pairs_page_by_uncertainty(repo, engine):
+    cases = {name: _case("police") for name in "abcde"}
+    repo.add_many(cases.values())
+    probabilities = [0.55, 0.95, 0.7, 0.85, 0.6, 0.9]
+    names = [("a", "b"), ("a", "c"), ("a", "d"), ("b", "c"), ("b", "d"), ("c", "d")]
+    queue_run(engine, _result(cases, [(x, y, p) for (x, y), p in zip(names, probabilities, strict=True)]), PARAMS)
+    with engine.connect() as conn:
+        pages = [list_pairs(conn, limit=4, offset=offset) for offset in (0, 4)]
+    assert [total for _, total in pages] == [6, 6]
+    seen = [round(p.match_probability, 2) for page, _ in pages for p in page]
+    assert seen == sorted(probabilities)  # probability nearest 1/2 first, every pair once
