@@ -12,7 +12,7 @@ from importlib import resources
 import yaml
 
 from ctkit.identify.text.negation import NegationScope
-from ctkit.identify.text.patterns import PatternSet, compile_pattern
+from ctkit.identify.text.patterns import PatternSet, compile_pattern, cue_set
 from ctkit.identify.text.tokens import Sentence, Token
 
 __all__ = ["Lexicon", "load_lexicon", "label_vocabulary", "CATEGORIES", "Hit"]
@@ -39,10 +39,6 @@ class Hit:
     last: int
 
 
-def _set(patterns: list, lang: str, label: str = "") -> PatternSet:
-    return PatternSet([compile_pattern(p, lang, label or str(p)) for p in patterns])
-
-
 class Lexicon:
     """Compiled lexicons of one language ("en" or "ru")."""
 
@@ -55,10 +51,10 @@ class Lexicon:
                 compiled += [compile_pattern(p, lang, f"{category}/{label}") for p in by_lang.get(lang, [])]
         self.labels = PatternSet(compiled)
         roles = cues["roles"][lang]
-        self.role_cues = {name: _set(values, lang) for name, values in roles.items() if name != "skip"}
+        self.role_cues = {name: cue_set(values, lang) for name, values in roles.items() if name != "skip"}
         self.skip = frozenset(w.lower() for w in roles["skip"])
-        self.persons = _set(cues["persons"][lang], lang)
-        self.victim = {name: _set(by_lang[lang], lang) for name, by_lang in cues["victims"].items()}
+        self.persons = cue_set(cues["persons"][lang], lang)
+        self.victim = {name: cue_set(by_lang[lang], lang) for name, by_lang in cues["victims"].items()}
         self.negation = NegationScope(cues["negation"], lang)
 
     def category_hits(self, tokens: list[Token], sentence: Sentence) -> list[Hit]:

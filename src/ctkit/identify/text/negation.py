@@ -18,7 +18,7 @@ so it never negates a match that already spells a negation ("ни разу не 
 
 from __future__ import annotations
 
-from ctkit.identify.text.patterns import Pattern, PatternSet, compile_pattern
+from ctkit.identify.text.patterns import Pattern, cue_set
 from ctkit.identify.text.tokens import Sentence, Token, normalize_phrase
 
 __all__ = ["NegationScope"]
@@ -30,22 +30,18 @@ _PUNCT_STOPS = frozenset(",;:()—–")
 _VERB_POS = frozenset({"VERB", "INFN", "PRTS", "PRED"})
 
 
-def _set(patterns: list, lang: str) -> PatternSet:
-    return PatternSet([compile_pattern(p, lang, str(p)) for p in patterns])
-
-
 class NegationScope:
     """The negation, hedge and conditional cues of one language, applied to the matches of one sentence."""
 
     def __init__(self, cues: dict, lang: str) -> None:
         self.lang = lang
-        self.strong = _set(cues["strong"][lang], lang)
-        self.doubt = _set(cues["strong"][lang] + cues["possibility"][lang], lang)
-        self.weak = _set(cues["weak"][lang], lang)
-        self.breaks = _set(cues["clause_breaks"][lang], lang)
-        self.conditional = _set(cues["conditional"][lang], lang)
-        self.conditional_ends = _set(cues["conditional_ends"][lang], lang)
-        self.auxiliaries = _set(cues["auxiliaries"][lang], lang)
+        self.strong = cue_set(cues["strong"][lang], lang)
+        self.doubt = cue_set(cues["strong"][lang] + cues["possibility"][lang], lang)
+        self.weak = cue_set(cues["weak"][lang], lang)
+        self.breaks = cue_set(cues["clause_breaks"][lang], lang)
+        self.conditional = cue_set(cues["conditional"][lang], lang)
+        self.conditional_ends = cue_set(cues["conditional_ends"][lang], lang)
+        self.auxiliaries = cue_set(cues["auxiliaries"][lang], lang)
         self._weak_norms = {normalize_phrase(cue, lang)[0] for cue in cues["weak"][lang] if len(cue.split()) == 1}
         self._concord = frozenset(cues["concord"].get(lang, []))
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from ctkit.identify.text.tokens import Token, normalize_phrase
 
-__all__ = ["Pattern", "PatternSet", "compile_pattern"]
+__all__ = ["Pattern", "PatternSet", "compile_pattern", "cue_set"]
 
 GAP = 4
 _NUMBER_KEY = "#number"
@@ -163,3 +163,8 @@ class PatternSet:
                 if stop is not None:
                     hits.append((pattern, i, stop))
         return hits
+
+
+def cue_set(patterns: list, lang: str) -> PatternSet:
+    """A pattern set of cue phrases, each labelled with its own text."""
+    return PatternSet([compile_pattern(p, lang, str(p)) for p in patterns])
