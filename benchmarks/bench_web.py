@@ -2,8 +2,10 @@
 
 The app runs in its own uvicorn process on a loopback port (one worker, as ``ctkit serve`` starts it); the client
 is asyncio + httpx in this process. Each session is a case worker with its own cases: it lists cases, opens one,
-and every fifth step saves a status change (optimistic locking). Bounded in requests and in time. Reports
-requests/s, p50/p95/p99 latency and errors per backend (target: p95 under 100 ms, no errors).
+and every fifth step saves a status change (it reads the case's version, then PATCHes it; optimistic locking).
+Bounded in requests and in time. Every HTTP request is timed on its own, end to end as the client sees it.
+Reports requests/s, p50/p95/p99 latency, p95 per kind of request, the server's own p50/p95 (a ``Server-Timing``
+header that only this benchmark's app adds) and errors, per backend (target: p95 under 100 ms, no errors).
 
 PostgreSQL comes from CTKIT_TEST_POSTGRES_URL (a throwaway schema); that part is skipped with a message if unset.
 Logins use cheap argon2 parameters: sign-in cost is a deliberate setting, not what this measures.
@@ -42,7 +44,28 @@ def app_factory():
 
     acc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     settings = load_settings()
-    return create_app(settings, open_store(settings))
+    return _ServerTiming(create_app(settings, open_store(settings)))
+
+
+class _ServerTiming:
+    """ASGI wrapper that reports the app's own time per request (``Server-Timing: app;dur=<ms>``): the client's
+    figure minus this one is queueing in the client, the network and uvicorn. Only the benchmark's app has it."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        started = time.perf_counter()
+
+        async def timed_send(message) -> None:
+            if message["type"] == "http.response.start":
+                duration = f"app;dur={(time.perf_counter() - started) * 1000:.2f}".encode()
+                message = {**message, "headers": [*message.get("headers", []), (b"server-timing", duration)]}
+            await send(message)
+
+        await self.app(scope, receive, timed_send)
 
 
 def _prepare(env: dict[str, str], cases: int) -> list[tuple[str, str, list[str]]]:
@@ -112,16 +135,36 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     raise RuntimeError("the web server did not start")
 
 
+class _Timings:
+    """Latencies (s) of every request, by kind, as the client saw them and as the server reported them."""
+
+    def __init__(self) -> None:
+        self.client: dict[str, list[float]] = {"list": [], "view": [], "save": []}
+        self.server: list[float] = []
+        self.errors: list[str] = []
+
+    async def timed(self, kind: str, call):
+        started = time.perf_counter()
+        response = await call
+        self.client[kind].append(time.perf_counter() - started)
+        timing = response.headers.get("server-timing", "")
+        if timing.startswith("app;dur="):
+            self.server.append(float(timing[len("app;dur="):]) / 1000)
+        if response.status_code >= 400:
+            self.errors.append(f"{response.request.method} {kind} {response.status_code}")
+        return response
+
+
 async def _session(base: str, user: tuple[str, str, list[str]], steps: int, think_s: float, deadline: float,
-                   latencies: list[float], errors: list[str]) -> None:
+                   timings: _Timings) -> None:
     import httpx
     import pyotp
 
-    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:  # one keep-alive connection per person
         r = await client.post("/api/v1/session", json={"username": user[0], "password": PASSWORD,
                                                        "totp": pyotp.TOTP(user[1]).now()})
         if r.status_code != 201:
-            errors.append(f"login {r.status_code}")
+            timings.errors.append(f"login {r.status_code}")
             return
         headers = {"X-CSRF-Token": r.json()["csrf_token"]}
         case_ids: list[str] = []
@@ -130,22 +173,18 @@ async def _session(base: str, user: tuple[str, str, list[str]], steps: int, thin
             if time.monotonic() > deadline:
                 return
             await asyncio.sleep(think_s * (0.5 + random.random()))  # a person reads before the next click
-            started = time.perf_counter()
             if step % 5 == 4 and owned:
                 case_id = owned[step % len(owned)]
-                view = await client.get(f"/api/v1/cases/{case_id}")
+                view = await timings.timed("view", client.get(f"/api/v1/cases/{case_id}"))
                 summary = view.json()["summary"]
                 status = NEXT_STATUS.get(summary["case_status"], "active")
-                r = await client.patch(f"/api/v1/cases/{case_id}", headers=headers,
-                                       json={"case_status": status, "version": summary["version"]})
+                await timings.timed("save", client.patch(f"/api/v1/cases/{case_id}", headers=headers, json={
+                    "case_status": status, "version": summary["version"]}))
             elif step % 2 == 0 or not case_ids:
-                r = await client.get("/api/v1/cases", params={"limit": 20})
+                r = await timings.timed("list", client.get("/api/v1/cases", params={"limit": 20}))
                 case_ids = [c["id"] for c in r.json()] if r.status_code == 200 else case_ids
             else:
-                r = await client.get(f"/api/v1/cases/{case_ids[step % len(case_ids)]}")
-            latencies.append(time.perf_counter() - started)
-            if r.status_code >= 400:
-                errors.append(f"{r.request.method} {r.status_code}")
+                await timings.timed("view", client.get(f"/api/v1/cases/{case_ids[step % len(case_ids)]}"))
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -153,21 +192,24 @@ def _percentile(values: list[float], q: float) -> float:
 
 
 def _load(port: int, users, steps: int, think_s: float, limit_s: float) -> dict[str, float]:
-    latencies: list[float] = []
-    errors: list[str] = []
+    timings = _Timings()
     started = time.perf_counter()
     deadline = time.monotonic() + limit_s
 
     async def all_sessions() -> None:
-        await asyncio.gather(*(_session(f"http://127.0.0.1:{port}", u, steps, think_s, deadline, latencies, errors)
+        await asyncio.gather(*(_session(f"http://127.0.0.1:{port}", u, steps, think_s, deadline, timings)
                                for u in users))
 
     asyncio.run(all_sessions())
     elapsed = time.perf_counter() - started
-    ms = [x * 1000 for x in latencies] or [0.0]
-    return {"requests": len(latencies), "rps": len(latencies) / elapsed, "p50": _percentile(ms, 50),
-            "p95": _percentile(ms, 95), "p99": _percentile(ms, 99), "errors": len(errors),
-            "error_kinds": sorted(set(errors))[:5]}
+    ms = [x * 1000 for kind in timings.client.values() for x in kind] or [0.0]
+    server = [x * 1000 for x in timings.server] or [0.0]
+    return {"requests": len(ms), "rps": len(ms) / elapsed, "p50": _percentile(ms, 50),
+            "p95": _percentile(ms, 95), "p99": _percentile(ms, 99),
+            **{f"p95_{kind}": _percentile([x * 1000 for x in values] or [0.0], 95)
+               for kind, values in timings.client.items()},
+            "server_p50": _percentile(server, 50), "server_p95": _percentile(server, 95),
+            "errors": len(timings.errors), "error_kinds": sorted(set(timings.errors))[:5]}
 
 
 def _measure(label: str, env: dict[str, str], quick: bool) -> dict[str, dict[str, float]]:
@@ -193,6 +235,9 @@ def _print(label: str, result: dict) -> None:
     print(f"{label:<20} {SESSIONS} sessions  {result['requests']:>5} requests  {result['rps']:7.1f} req/s  "
           f"p50 {result['p50']:6.1f} ms  p95 {result['p95']:6.1f} ms  p99 {result['p99']:6.1f} ms  "
           f"errors {result['errors']}" + (f" ({errors})" if errors else ""), flush=True)
+    print(f"{'':<20} p95 by kind: list {result['p95_list']:.1f} ms, view {result['p95_view']:.1f} ms, "
+          f"save {result['p95_save']:.1f} ms;  in the app (Server-Timing): p50 {result['server_p50']:.1f} ms, "
+          f"p95 {result['server_p95']:.1f} ms", flush=True)
 
 
 def _base_env(data_dir: Path) -> dict[str, str]:

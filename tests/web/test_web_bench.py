@@ -12,4 +12,4 @@ def test_bench_web_quick():
     for backend, runs in results.items():
         for mode, figures in runs.items():
             assert figures["errors"] == 0, (backend, mode, figures["error_kinds"])
-            assert figures["requests"] > 0
+            assert figures["requests"] > 0 and figures["server_p95"] > 0  # Server-Timing came through
