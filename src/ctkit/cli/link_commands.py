@@ -117,7 +117,7 @@ def _store_register(data_dir: Path):
     from ctkit.share.link.from_store import store_register
     from ctkit.store import open_store
 
-    with open_store(load_settings(data_dir)) as store, _err.status("reading the store's cases"):
+    with open_store(load_settings(data_dir)) as store:  # the caller shows the progress line
         return store_register(store)
 
 
