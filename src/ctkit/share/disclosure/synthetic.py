@@ -17,10 +17,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import Engine
 
-from ctkit.errors import ValidationError
+from ctkit.errors import DisclosureError, ValidationError
 from ctkit.share.disclosure.combinations import as_text, canonical, length_of
 from ctkit.share.disclosure.dp_synth_engine import SynthesisParameters, synthesise
 from ctkit.share.disclosure.ledger import PrivacyLedger, check_privacy_parameters
@@ -30,6 +31,7 @@ from ctkit.share.formats.layouts import layout as get_layout
 from ctkit.share.formats.store_scan import scan
 
 SYNTHETIC_LAYOUT = "ctdc-synthetic"
+YEAR = "yearOfRegistration"
 MECHANISM = "pac-synth.dp_aggregate_seeded"
 AGGREGATE_COLUMNS = ("combination", "length", "count")
 FILES = {"records": "synthetic.csv", "aggregates": "dp_aggregates.csv", "parameters": "release.json",
@@ -95,17 +97,19 @@ def release_synthetic(true_table: pd.DataFrame, *, dataset: str, epsilon: float,
     ledger.check(dataset, epsilon=epsilon, delta=delta)
     say(f"synthesising from {len(table)} records (reporting length {reporting_length})")
     result = synthesise(table, parameters)
-    say(f"computing utility figures of {len(result.records)} synthetic records")
-    utility = utility_figures(table, result.records, reporting_length=reporting_length, aggregates=result.aggregates)
+    records, imputed = _with_required_year(result.records, result.aggregates)
+    say(f"computing utility figures of {len(records)} synthetic records")
+    utility = utility_figures(table, records, reporting_length=reporting_length, aggregates=result.aggregates)
     stated = {"kind": "dp_synthetic", "layout": SYNTHETIC_LAYOUT, **parameters.stated(),
               "composition": "one pac-synth fit: epsilon and delta as given", "protected_unit": "one row (case)",
-              "synthetic_records": len(result.records), "dp_number_of_records": result.dp_records,
+              "synthetic_records": len(records), "dp_number_of_records": result.dp_records,
+              "years_imputed": imputed,
               "aggregates_published": len(result.aggregates)}
     release_id = ledger.charge(dataset, epsilon=epsilon, delta=delta, mechanism=MECHANISM, product=product,
                                parameters=stated, actor_id=actor_id)
     say(f"release {release_id} charged: epsilon={epsilon:g}, delta={delta:g}")
     return SyntheticRelease(release_id=release_id, dataset=dataset, product=product, epsilon=float(epsilon),
-                            delta=float(delta), mechanism=MECHANISM, records=result.records,
+                            delta=float(delta), mechanism=MECHANISM, records=records,
                             aggregates=_aggregate_table(result.aggregates), utility=utility, parameters=stated)
 
 
@@ -155,6 +159,27 @@ def _checked(true_table: pd.DataFrame, delta: float) -> pd.DataFrame:
         raise ValidationError(f"delta={delta:g} is not below 1 / number of records: such a delta allows "
                               "publishing a record outright", hint="use e.g. delta=1e-6 or smaller")
     return as_text(true_table[columns])
+
+
+def _with_required_year(records: pd.DataFrame, aggregates: dict[str, int]) -> tuple[pd.DataFrame, int]:
+    """Give every record a registration year (required by the layout), drawn from the DP year counts.
+
+    pac-synth may leave any attribute empty; drawing from the published DP aggregates is post-processing, so it
+    costs no budget. Raises DisclosureError when no year survived the noise (nothing to draw from).
+    """
+    years = {key.split(":", 1)[1]: n for key, n in aggregates.items()
+             if length_of(key) == 1 and key.startswith(f"{YEAR}:")}
+    empty = (records[YEAR] == "").to_numpy()
+    if not empty.any():
+        return records, 0
+    if not years:
+        raise DisclosureError("no registration year survived the noise, so the records cannot be written in the "
+                              "CTDC synthetic layout; nothing was released", hint="use a larger epsilon")
+    weights = np.array(list(years.values()), dtype=float)
+    drawn = np.random.default_rng().choice(list(years), size=int(empty.sum()), p=weights / weights.sum())
+    records = records.copy()
+    records.loc[empty, YEAR] = drawn
+    return records, int(empty.sum())
 
 
 def _aggregate_table(aggregates: dict[str, int]) -> pd.DataFrame:
