@@ -127,3 +127,15 @@ def test_every_lexicon_entry_is_text():
     for name in ("labels.yaml", "cues.yaml", "places.yaml"):
         text = resources.files("ctkit.identify.text").joinpath("data", name).read_text(encoding="utf-8")
         assert all(isinstance(v, (str, int)) and not isinstance(v, bool) for v in walk(yaml.safe_load(text))), name
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("She was recruited by her aunt, who promised her a job in a bakery.", True),
+    ("Её на стройку в Тулу позвал бывший одноклассник.", True),
+    ("The group was recruited by an agency in Manila that charged each worker 6,000 dollars, a sum most of them "
+     "had borrowed from relatives.", False),
+    ("Women from Moldova are exploited in neighbouring countries.", False),
+    ("Мужчина знакомился с девушками в социальных сетях.", False),
+])
+def test_a_relative_or_acquaintance_recruits_only_next_to_a_recruiting_verb(text, expected):
+    assert ("personal_contact" in _labels(text, "recruitment")) is expected

@@ -18,6 +18,7 @@ from ctkit.identify.text.tokens import Sentence, Token
 __all__ = ["Lexicon", "load_lexicon", "label_vocabulary", "CATEGORIES", "Hit"]
 
 CATEGORIES = ("exploitation", "sectors", "means", "vulnerabilities", "recruitment")
+_RECRUITING_WINDOW = 12  # words either side of a relative or acquaintance where the recruiting verb must be
 
 
 def _data(name: str) -> dict:
@@ -55,16 +56,21 @@ class Lexicon:
         self.skip = frozenset(w.lower() for w in roles["skip"])
         self.persons = cue_set(cues["persons"][lang], lang)
         self.victim = {name: cue_set(by_lang[lang], lang) for name, by_lang in cues["victims"].items()}
+        self.recruiting = cue_set(cues["recruiting"][lang], lang)
         self.negation = NegationScope(cues["negation"], lang)
 
     def category_hits(self, tokens: list[Token], sentence: Sentence) -> list[Hit]:
-        """Label matches in one sentence, negated, hedged and conditional ones removed (see ``negation.py``)."""
+        """Label matches in one sentence, negated, hedged and conditional ones removed (see ``negation.py``); a
+        personal contact only next to a verb of recruiting, taking or selling someone."""
         matches = self.labels.find(tokens, sentence.first, sentence.last)
         if not matches:
             return []
         hits = []
         for pattern, first, last in self.negation.keep(tokens, sentence, matches):
             category, label = pattern.label.split("/", 1)
+            lo, hi = max(sentence.first, first - _RECRUITING_WINDOW), min(sentence.last, last + _RECRUITING_WINDOW)
+            if label == "personal_contact" and not self.recruiting.find(tokens, lo, hi):
+                continue  # "borrowed from relatives": a relative, but nobody recruited near it
             hits.append(Hit(category, label, first, last))
         return hits
 

@@ -29,6 +29,8 @@ _EN_IRREGULAR = {
     "us": "us", "its": "its",
     "care": "care", "cares": "care", "cared": "care", "caring": "care", "series": "series", "status": "status",
     "virus": "virus", "abuses": "abuse",
+    # adjectives in -ing that are no verb forms ("neighbouring countries" are not neighbours)
+    "neighbouring": "neighbouring", "neighboring": "neighboring",
 }
 # Irregular (and e-final) verb forms: stemmed as their base form, so "took", "taken", "takes" and "taking" all meet
 # "take" in a lexicon, and "forced" meets "forcing".
