@@ -40,8 +40,8 @@ def repo(engine: Engine) -> SqlCaseRepository:
     return SqlCaseRepository(engine, FieldCipher(KeyRing(key_fingerprint(key), {key_fingerprint(key): key})))
 
 
-def _case(agency: str, year: int = 2025) -> Case:
-    return Case(organisation_id=ORG, registered_on=date(year, 3, 1), recorded_by=[agency])
+def _case(agency: str, year: int = 2025, org: str = ORG) -> Case:
+    return Case(organisation_id=org, registered_on=date(year, 3, 1), recorded_by=[agency])
 
 
 def _result(cases: dict[str, Case], scored: list[tuple[str, str, float]], accept: float = 0.99) -> LinkResult:
@@ -66,7 +66,7 @@ def test_a_rejected_link_splits_a_person_and_changes_the_capture_histories(repo,
     repo.add_many(cases.values())
     result = _result(cases, [("police", "ngo", 0.999), ("ngo", "health", 0.995), ("police", "health", 0.7)])
     summary = queue_run(engine, result, PARAMS)
-    assert (summary.pending, summary.model_links, summary.kept_decisions) == (1, 2, 0)
+    assert (summary.pending, summary.model_links, summary.kept_decisions, summary.cross_organisation) == (1, 2, 0, 0)
     assert _patterns(repo) == {frozenset({"police", "ngo", "health"}): 1}  # model links join all three
     weak = pair_id(f"ngo:{cases['ngo'].id}", f"health:{cases['health'].id}")
     with engine.begin() as conn:
@@ -104,10 +104,11 @@ def test_decisions_conflict_and_refusals_write_nothing(repo, engine):
 
 
 def test_a_new_run_keeps_decisions_and_replaces_the_rest(repo, engine):
-    cases = {"police": _case("police"), "ngo": _case("ngo"), "health": _case("health")}
+    other_org = "0b000000-0000-4000-8000-00000000000b"
+    cases = {"police": _case("police"), "ngo": _case("ngo"), "health": _case("health", org=other_org)}
     repo.add_many(cases.values())
     scored = [("police", "ngo", 0.8), ("ngo", "health", 0.7)]
-    queue_run(engine, _result(cases, scored), PARAMS)
+    assert queue_run(engine, _result(cases, scored), PARAMS).cross_organisation == 1
     decided = pair_id(f"police:{cases['police'].id}", f"ngo:{cases['ngo'].id}")
     with engine.begin() as conn:
         decide_pair(conn, decided, accepted=False, reviewer="u1", reason="different_person")

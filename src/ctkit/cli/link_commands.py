@@ -130,6 +130,9 @@ def _queue(result, params, data_dir: Path) -> None:
         summary = queue_run(store.engine, result, params)
     _err.print(f"review queue: {summary.pending} pairs to review, {summary.model_links} model links, "
                f"{summary.kept_decisions} earlier decisions kept (run {summary.run_id})")
+    if summary.cross_organisation:
+        _err.print(f"{summary.cross_organisation} pairs to review join two organisations' cases: only a reviewer "
+                   "who may see both cases (e.g. after an accepted referral) can decide them")
 
 
 @link_app.command("generate")

@@ -46,13 +46,15 @@ _TOLERANCE = 1e-6
 
 @dataclass(frozen=True)
 class QueueSummary:
-    """What a load did: the run's id, pairs now pending, model links, and people's decisions kept."""
+    """What a load did: the run's id, pairs now pending, model links, people's decisions kept, and how many pending
+    pairs join cases of two organisations (reviewable only by someone who may see both, e.g. after a referral)."""
 
     run_id: str
     records: int
     pending: int
     model_links: int
     kept_decisions: int
+    cross_organisation: int = 0
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,9 @@ def queue_run(engine: Engine, result: LinkResult, params: TrainedParameters, *, 
         if rows:
             conn.execute(link_pairs.insert(), rows)
     links = sum(r["status"] == "accepted" for r in rows)
-    return QueueSummary(run_id, len(result.records), len(rows) - links, links, len(kept & set(result.pairs.pair_id)))
+    cross = sum(r["status"] == "pending" and r["organisation_id_l"] != r["organisation_id_r"] for r in rows)
+    return QueueSummary(run_id, len(result.records), len(rows) - links, links, len(kept & set(result.pairs.pair_id)),
+                        cross)
 
 
 def _record(row) -> PairRecord:
