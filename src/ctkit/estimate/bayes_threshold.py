@@ -134,60 +134,77 @@ def bayes_threshold(
 
     Example: ``bayes_threshold(read_table("kosovo4.csv"), seed=1).posterior.median`` (about 14,000).
     """
-    sampler = sampler or MetropolisSettings()
     _validate(history, prior, prior_variance, threshold, max_order)
-    rng = np.random.default_rng(seed)
     say = progress or (lambda _message: None)
-    improper = prior == "improper"
-    warnings: list[str] = []
-    if improper:
-        check = check_model(history, frozenset(pairs(history.n_lists)))
-        if not check.ok:
-            raise EstimationError(
-                "Bayesian thresholding with the improper prior cannot be applied: the model with all two-list "
-                "interactions fails the Fienberg-Rinaldo existence criterion",
-                hint="use the proper prior",
-            )
+    stages = _Stages(history, prior, prior_variance, sampler or MetropolisSettings(), np.random.default_rng(seed),
+                     np.ones(len(history.counts), dtype=bool))
+    if prior == "improper":
+        _require_pairwise_mle(history)
     say("stage 1: all two-list interactions")
-    candidates, kept, removed = _prune(history, pairs(history.n_lists), improper)
-    first = fit_metropolis(history, candidates, kept, prior, prior_variance, sampler, rng)
+    first = stages.fit(pairs(history.n_lists), prune=True)
     ratios = first.ratios()
-    chosen_pairs = tuple(t for t in candidates if ratios[t] >= threshold)
-    fits = [first]
+    chosen_pairs = tuple(t for t, r in ratios.items() if r >= threshold)
     eligible = _eligible_triples(chosen_pairs, history.n_lists) if max_order == 3 else ()
-    chosen_triples: tuple[int, ...] = ()
-    if eligible and improper and not check_model(history, frozenset(chosen_pairs + eligible)).ok:
-        warnings.append(
-            "the three-list extension fails the Fienberg-Rinaldo existence criterion; reverting to maxorder 2"
-        )
-        eligible_fit = ()
-    else:
-        eligible_fit = eligible
-    if eligible_fit:
-        say("stage 2: eligible three-list interactions")
-        terms, kept3, removed3 = _prune(history, list(chosen_pairs + eligible_fit), improper, kept)
-        removed = removed + tuple(t for t in removed3 if t not in removed)
-        second = fit_metropolis(history, terms, kept3, prior, prior_variance, sampler, rng)
-        triple_ratios = {t: r for t, r in second.ratios().items() if order(t) == 3}
-        ratios.update(triple_ratios)
-        chosen_triples = tuple(t for t, r in triple_ratios.items() if r >= threshold)
-        kept = kept3
-        fits.append(second)
+    chosen_triples, warnings = _three_list_stage(stages, chosen_pairs, eligible, threshold, ratios, say)
     say("final fit")
-    final = fit_metropolis(history, list(chosen_pairs + chosen_triples), kept, prior, prior_variance, sampler, rng)
-    fits.append(final)
+    final = stages.fit(list(chosen_pairs + chosen_triples), prune=False)
     totals = history.n_observed + np.exp(final.draws[:, 0])
-    if removed:
+    if stages.removed:
         warnings.append(
             "interactions held at minus infinity (the lists never overlap): "
-            + ", ".join(model_names(set(removed), history.lists))
+            + ", ".join(model_names(set(stages.removed), history.lists))
         )
     return ThresholdResult(
         history=history, prior=prior, threshold=threshold, max_order=max_order, pairs=chosen_pairs,
-        triples=chosen_triples, eligible_triples=eligible, minus_infinity=removed, ratios=ratios,
-        posterior=summarise(totals, level), totals=totals, fits=tuple(fits),
-        warnings=tuple(warnings),
+        triples=chosen_triples, eligible_triples=eligible, minus_infinity=stages.removed, ratios=ratios,
+        posterior=summarise(totals, level), totals=totals, fits=tuple(stages.fits), warnings=tuple(warnings),
     )
+
+
+@dataclass
+class _Stages:
+    """The fits of one run: they share the random stream and, under the improper prior, the pruned cells."""
+
+    history: CaptureHistory
+    prior: str
+    prior_variance: float
+    sampler: MetropolisSettings
+    rng: np.random.Generator
+    kept: np.ndarray
+    removed: tuple[int, ...] = ()
+    fits: list[MetropolisFit] = field(default_factory=list)
+
+    def fit(self, terms: list[int], prune: bool) -> MetropolisFit:
+        if prune:
+            terms, self.kept, removed = _prune(self.history, terms, self.prior == "improper", self.kept)
+            self.removed += tuple(t for t in removed if t not in self.removed)
+        fit = fit_metropolis(self.history, terms, self.kept, self.prior, self.prior_variance, self.sampler, self.rng)
+        self.fits.append(fit)
+        return fit
+
+
+def _require_pairwise_mle(history: CaptureHistory) -> None:
+    """With flat interaction priors the posterior is proper only if the all-pairs model has an (extended) MLE."""
+    if not check_model(history, frozenset(pairs(history.n_lists))).ok:
+        raise EstimationError(
+            "Bayesian thresholding with the improper prior cannot be applied: the model with all two-list "
+            "interactions fails the Fienberg-Rinaldo existence criterion",
+            hint="use the proper prior",
+        )
+
+
+def _three_list_stage(stages: _Stages, chosen_pairs: tuple[int, ...], eligible: tuple[int, ...], threshold: float,
+                      ratios: dict[int, float], say: Progress) -> tuple[tuple[int, ...], list[str]]:
+    """Fit the kept pairs with the eligible triples and threshold the triples (adds their ratios to ``ratios``)."""
+    if not eligible:
+        return (), []
+    if stages.prior == "improper" and not check_model(stages.history, frozenset(chosen_pairs + eligible)).ok:
+        return (), ["the three-list extension fails the Fienberg-Rinaldo existence criterion; reverting to maxorder 2"]
+    say("stage 2: eligible three-list interactions")
+    second = stages.fit(list(chosen_pairs + eligible), prune=True)
+    triple_ratios = {t: r for t, r in second.ratios().items() if order(t) == 3}
+    ratios.update(triple_ratios)
+    return tuple(t for t, r in triple_ratios.items() if r >= threshold), []
 
 
 def _validate(history: CaptureHistory, prior: str, variance: float, threshold: float, max_order: int) -> None:
