@@ -139,3 +139,15 @@ def test_every_lexicon_entry_is_text():
 ])
 def test_a_relative_or_acquaintance_recruits_only_next_to_a_recruiting_verb(text, expected):
     assert ("personal_contact" in _labels(text, "recruitment")) is expected
+
+
+@pytest.mark.parametrize(("text", "place", "role"), [
+    ("Police in Leeds arrested a couple who forced two men to work in their car wash for nothing.", "Leeds",
+     "destination"),
+    ("Полиция Казани задержала мужчину, который заставлял мигрантов работать без оплаты.", "Kazan", "destination"),
+    ("Police in Kaliningrad arrested a man who took women to Germany and forced them into prostitution.",
+     "Kaliningrad", "other"),
+    ("Police in Leeds opened a new hotline on Monday.", "Leeds", "other"),
+])
+def test_the_place_of_an_office_is_the_destination_only_when_it_is_the_one_place_of_exploitation(text, place, role):
+    assert {p["name"]: p["roles"] for p in extract(text)["places"]}[place] == [role]

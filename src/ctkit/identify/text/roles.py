@@ -104,7 +104,7 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
     recruited = any(t.lower.startswith(("recruit", "вербов", "завербов")) for t in tokens[lo:m.first])
     if not recruited and any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3),
                                                                                              m.first)):
-        return "other"  # "border guards in Bialystok" (but "recruited by an agency in Hanoi" is the origin)
+        return "office"  # "border guards in Bialystok" (but "recruited by an agency in Hanoi" is the origin)
     prep = _skip_back(lex, tokens, m.first, lo) - 1  # the "in" / "в"
     if prep - 1 >= lo and lex.role_cues["work_nouns"].find(tokens, prep - 1, prep) and not any(
             h.category == "vulnerabilities" for h in hits):
@@ -127,6 +127,19 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
     if exploitation or lex.role_cues["exploitation_verbs"].find(tokens, sentence.first, sentence.last):
         return "destination"
     return "other"
+
+
+def _beside_office(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence) -> bool:
+    offices = lex.role_cues["offices"]
+    return bool(offices.find(tokens, max(sentence.first, m.first - 2), m.first)
+                or offices.find(tokens, m.last, min(sentence.last, m.last + 1)))
+
+
+def _office_role(m: Mention, mentions: list[Mention], hits: list[Hit]) -> str:
+    """"Police in Naples arrested a gang that forced women to beg": the only place of a sentence that tells of
+    exploitation is where it happened, even after an office word; otherwise an office's place is ``other``."""
+    alone = not any(o is not m and o.sent == m.sent and not o.demonym for o in mentions)
+    return "destination" if alone and any(h.category == "exploitation" for h in hits) else "other"
 
 
 def _statement_roles(lex: Lexicon, tokens: list[Token], sentence: Sentence) -> set[str]:
@@ -168,6 +181,10 @@ def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], m
             role = previous.prep_role
         if role == "in":
             role = _in_role(lex, tokens, m, sentence, hits)
+        if role is None and not _statement_roles(lex, tokens, sentence) and _beside_office(lex, tokens, m, sentence):
+            role = "office"  # "Полиция Санкт-Петербурга", "Manchester police"
+        if role == "office":
+            role = _office_role(m, mentions, hits)
         if role is not None and role != "other":
             m.prep_role = role
             m.roles.add(role)
