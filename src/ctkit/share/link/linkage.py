@@ -1,8 +1,9 @@
 """Linkage pipeline: train the Fellegi-Sunter model by EM, score candidate pairs, cluster into linked persons.
 
 Input is the output of :func:`ctkit.share.link.model.prepare_records` (all lists concatenated). Pairs at or above
-``accept`` probability are links; pairs between ``review`` and ``accept`` go to a case worker
-(:mod:`ctkit.share.link.review`); clusters are the connected components of the accepted links.
+``accept`` probability (calibrated per data set for a target precision unless given) are links; pairs between
+``review`` and ``accept`` go to a case worker (:mod:`ctkit.share.link.review`); clusters are the connected
+components of the accepted links.
 
 Example:
     >>> # records = prepare_records(frame); params = train(records, DuckDBEngine(), seed=1)
@@ -20,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from ctkit.errors import NotFoundError, ValidationError
+from ctkit.share.link.calibrate import calibrated_threshold
 from ctkit.share.link.engine import DuckDBEngine, LinkEngine
 from ctkit.share.link.model import person_settings
 from ctkit.share.link.params import (
@@ -31,7 +33,7 @@ from ctkit.share.link.params import (
 
 __all__ = ["LinkResult", "MODEL_NAME", "cluster_pairs", "link", "pair_id", "predict", "train"]
 
-MODEL_NAME = "ctkit-person-v1"
+MODEL_NAME = "ctkit-person-v2"  # v2: names term-frequency adjusted, place nested in nationality
 PAIR_COLUMNS = ["pair_id", "unique_id_l", "unique_id_r", "match_weight", "match_probability"]
 
 
@@ -179,11 +181,20 @@ def link(
     params: TrainedParameters,
     engine: LinkEngine | None = None,
     *,
-    accept: float = 0.99,
+    accept: float | None = None,
     review: float = 0.5,
+    target_precision: float = 0.99,
 ) -> LinkResult:
-    """Score and threshold ``records`` (from ``prepare_records``) with trained ``params``."""
-    if not 0 < review <= accept <= 1:
+    """Score and threshold ``records`` (from ``prepare_records``) with trained ``params``.
+
+    With ``accept`` left out, the acceptance threshold is calibrated on this data set: the lowest one at which
+    the model expects ``target_precision`` of the accepted pairs to be true matches
+    (:func:`ctkit.share.link.calibrate.calibrated_threshold`). A fixed probability threshold does not carry
+    across register sizes, since the prior falls as the register grows. Never below ``review``.
+    """
+    if not 0 < review <= 1 or (accept is not None and not review <= accept <= 1):
         raise ValidationError("thresholds must satisfy 0 < review <= accept <= 1")
     pairs = predict(records, params, engine, review=review)
+    if accept is None:
+        accept = max(review, calibrated_threshold(pairs["match_probability"], target_precision))
     return LinkResult(records=records, pairs=pairs, accept=accept, review=review)
