@@ -110,6 +110,13 @@ def test_improper_prior_refuses_a_pairwise_model_without_mle() -> None:
         bayes_threshold(load("korea3"), prior="improper", sampler=SHORT_METROPOLIS, seed=1)
 
 
+def test_proper_prior_fits_korea_and_thresholds_out_b_d() -> None:
+    # vignette: with the proper prior the all-pairs Korea model (no MLE) can be fitted, and b:d is thresholded out
+    result = bayes_threshold(load("korea3"), sampler=SHORT_METROPOLIS, seed=1)
+    assert result.names(result.pairs) == ["b:c", "c:d"]
+    assert result.posterior.low < 157 < result.posterior.high  # the BIC model [12,23] gives 157
+
+
 def test_improper_three_list_extension_without_mle_reverts_to_pairs() -> None:
     # vignette: Western, improper prior, max order 3, threshold 0.2: A:B and B:E at minus infinity, and the
     # extension fails the existence check, so the two-list analysis is returned
