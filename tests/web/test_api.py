@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from ctkit.store import accounts as acc
 from ctkit.store.audit import audit_events, verify_chain
 from ctkit.web import auth
+from ctkit.web.anonymous_audit import AnonymousDenialBudget
 from ctkit.web.cases import REVEAL_REASONS
 from ctkit.web.policy import allowed
 from tests.web.conftest import CANARY, PASSWORD
@@ -43,6 +44,33 @@ def test_a_dead_session_cookie_is_audited(world):
     with world.store.engine.connect() as conn:
         row = conn.execute(select(audit_events).order_by(audit_events.c.seq.desc())).first()
     assert (row.action, row.outcome, row.reason, row.actor_id) == ("case.list", "denied", "session_invalid", None)
+
+
+def test_anonymous_probes_are_audited_within_a_budget(world, monkeypatch):
+    clock = [0.0]
+    budget = AnonymousDenialBudget(limit=3, window_s=60, clock=lambda: clock[0])
+    monkeypatch.setattr(world.app.state.web, "anonymous_denials", budget)
+    with world.store.engine.connect() as conn:
+        start = conn.execute(select(func.max(audit_events.c.seq))).scalar_one()
+
+    def new_rows():
+        with world.store.engine.connect() as conn:
+            return conn.execute(select(audit_events.c.action, audit_events.c.reason, audit_events.c.actor_id,
+                                       audit_events.c.details).where(audit_events.c.seq > start)
+                                .order_by(audit_events.c.seq)).all()
+
+    client = world.client()
+    assert client.get("/").status_code == 303  # opening the app signed out: the way to sign in, not a probe
+    assert new_rows() == []
+    assert all(client.get("/api/v1/cases").status_code == 401 for _ in range(5))
+    rows = new_rows()
+    assert [(r.action, r.reason, r.actor_id) for r in rows] == [("case.list", "no_session", None)] * 3 + [
+        ("session.anonymous", "anonymous_flood", None)]
+    clock[0] = 61.0  # the next window: the left-out count is written first
+    assert client.get(f"/api/v1/cases/{world.cases['own']}").status_code == 401
+    assert [(r.reason, r.details) for r in new_rows()[4:]] == [("anonymous_suppressed", {"suppressed": 2}),
+                                                               ("no_session", {})]
+    assert verify_chain(world.store.engine).ok
 
 
 def test_totp_is_required_for_roles_that_see_personal_data(world):

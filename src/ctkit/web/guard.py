@@ -25,6 +25,9 @@ SESSION_COOKIE = "ctkit_session"
 CSRF_HEADER = "x-csrf-token"
 CSRF_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# Routes of the signed-in shell (home, who am I, sign-out, language): opening the app without a cookie is the
+# normal way to reach the sign-in page, not a probe, so it is not audited.
+LANDING_ACTIONS = frozenset({"session.use"})
 
 
 class SecondFactorRequired(AuthenticationError):
@@ -74,6 +77,21 @@ def audit_denial(state: WebState, actor: Actor | None, action: str, resource_typ
         resource_id=resource_id))
 
 
+def audit_anonymous(state: WebState, action: str) -> None:
+    """Audit a request without any session cookie, within the app's budget (see :mod:`anonymous_audit`)."""
+    admission = state.anonymous_denials.admit()
+    if admission.suppressed_before:
+        append_now(state.store.engine, AuditEvent(
+            action="session.anonymous", outcome="denied", reason="anonymous_suppressed", resource_type="route",
+            details={"suppressed": admission.suppressed_before}))
+    if admission.write_denial:
+        audit_denial(state, None, action, "route", None, "no_session")
+    elif admission.flood_started:
+        append_now(state.store.engine, AuditEvent(
+            action="session.anonymous", outcome="denied", reason="anonymous_flood", resource_type="route",
+            details={"limit": state.anonymous_denials.limit}))
+
+
 async def _presented_csrf(request: Request) -> str | None:
     header = request.headers.get(CSRF_HEADER)
     if header:
@@ -102,6 +120,8 @@ def requires(action: str) -> Callable[..., Any]:
         if info is None:
             if token:  # a cookie that is unknown or expired: worth a trace (a stolen or replayed token?)
                 await run_in_threadpool(audit_denial, state, None, action, "route", None, "session_invalid")
+            elif action not in LANDING_ACTIONS:  # a probe of a data route: audited within a budget
+                await run_in_threadpool(audit_anonymous, state, action)
             raise AuthenticationError("sign in to continue")
         if not info.mfa_ok:
             raise SecondFactorRequired("enter the code from your authenticator app to finish signing in")

@@ -10,6 +10,7 @@ from fastapi.templating import Jinja2Templates
 
 from ctkit.settings import Settings
 from ctkit.store.datastore import Store
+from ctkit.web.anonymous_audit import AnonymousDenialBudget
 
 MAX_BODY_BYTES = 1_000_000  # forms and JSON are small; imports have their own, larger limit where they live
 
@@ -22,6 +23,7 @@ class WebState:
     store: Store
     templates: Jinja2Templates = field(init=False)
     max_body_bytes: int = MAX_BODY_BYTES
+    anonymous_denials: AnonymousDenialBudget = field(default_factory=AnonymousDenialBudget)
 
     def __post_init__(self) -> None:
         directory = str(resources.files("ctkit.web").joinpath("templates"))
