@@ -161,13 +161,15 @@ def test_estimate_bayesian_returns_a_documented_result() -> None:
     json.loads(threshold.to_json())
 
 
-def test_cli_runs_both_methods_and_refuses_a_bootstrap() -> None:
+def test_cli_runs_both_methods_and_refuses_a_bootstrap(tmp_path) -> None:
+    chart = tmp_path / "chart.html"
     args = ["estimate", str(DATA / "korea3.csv"), "--method", "lcmcr", "--seed", "2", "--burnin", "500",
-            "--samples", "200", "--thinning", "2", "--json"]
+            "--samples", "200", "--thinning", "2", "--json", "--chart", str(chart)]
     outcome = runner.invoke(app, args)
     assert outcome.exit_code == 0, outcome.output
     data = json.loads(outcome.stdout)
     assert data["method"] == "lcmcr" and data["provenance"]["seed"] == 2 and data["interval"] == "credible"
+    assert data["sensitivity"][0]["model"] == "latent classes (K = 10)" and "latent classes" in chart.read_text()
     table = runner.invoke(app, ["estimate", str(DATA / "kosovo4.csv"), "--method", "bayes-threshold", "--seed", "1",
                                 "--burnin", "200", "--mcmc", "2000"])
     assert table.exit_code == 0 and "credible" in table.stdout and "EXH:ABA" in table.stdout

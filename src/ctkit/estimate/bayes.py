@@ -72,7 +72,9 @@ def estimate_bayesian(
     if settings.method == "lcmcr":
         run = lcmcr(reduced, _lcmcr_settings(settings), settings.seed, settings.level,
                     lambda done, total: say(f"Gibbs sweep {done:,} of {total:,}"))
-        return _result(history, reduced, settings, run.posterior, [], warnings, _lcmcr_diagnostics(run), [])
+        row = CandidateEstimate(model=f"latent classes (K = {settings.K})", terms=[], estimate=run.posterior.median,
+                                ci_low=run.posterior.low, ci_high=run.posterior.high, chosen=True)
+        return _result(history, reduced, settings, run.posterior, [], warnings, _lcmcr_diagnostics(run), [row])
     sampler = MetropolisSettings(1000 if settings.burnin is None else settings.burnin, settings.mcmc, settings.thin)
     fit = bayes_threshold(reduced, settings.prior, settings.prior_variance, settings.threshold, settings.max_order,
                           sampler, settings.seed, settings.level, say)
