@@ -49,7 +49,7 @@ def test_citizenship_groups_against_the_reporting_country():
 
 
 def test_forms_one_category_per_person():
-    forms = pd.Series([["sexual"], ["forced_labour", "domestic_servitude"], ["sexual", "forced_begging"], [], None])
+    forms = pd.Series(["sexual", "domestic_servitude,forced_labour", "forced_begging,sexual", "", None])
     unodc = form_category(forms, mapping("unodc", "form"), several="mixed", unknown="unknown")
     assert unodc.tolist() == ["sexual_exploitation", "forced_labour", "mixed", "unknown", "unknown"]
     own = form_category(forms, None, several="mixed", unknown="unknown")
@@ -64,7 +64,7 @@ def test_age_groups_and_unmapped_codes():
 
 def test_trafficking_scope_uses_citizenship_when_no_origin_is_recorded():
     victims = pd.DataFrame({
-        "route_countries": [["RUS"], ["RUS"], ["RUS", "DEU"], [], None, ["RUS"]],
+        "route_countries": ["RUS", "RUS", "DEU,RUS", "", None, "RUS"],
         "has_origin": [True, False, True, False, False, False],
         "citizenship": ["UKR", "UKR", "RUS", "UZB", None, "RUS"],
     })

@@ -67,16 +67,26 @@ def age_groups(ages: pd.Series, child: str, adult: str, unknown: str) -> pd.Seri
 
 
 def form_category(forms: pd.Series, table: dict[str, str] | None, *, several: str, unknown: str) -> pd.Series:
-    """One category per row from a list of ctkit forms: its category, ``several`` when they map to more than one,
-    ``unknown`` when none is recorded. ``table`` None keeps ctkit's own form codes.
+    """One category per row from comma-separated ctkit forms: its category, ``several`` when they map to more
+    than one, ``unknown`` when none is recorded. ``table`` None keeps ctkit's own form codes.
     """
-    exploded = forms.explode().dropna()
-    if table is not None:
-        exploded = map_codes(exploded, table, unknown)
-    pairs = pd.DataFrame({"row": exploded.index, "category": exploded.to_numpy()}).drop_duplicates()
-    grouped = pairs.groupby("row")["category"]
-    single = grouped.first().where(grouped.size() == 1, several)
-    return single.reindex(forms.index).fillna(unknown).astype(object)
+    def category(joined) -> str:
+        if not isinstance(joined, str) or not joined:
+            return unknown
+        codes = joined.split(",")
+        if table is not None:
+            codes = map_codes(pd.Series(codes), table, unknown).tolist()
+        distinct = set(codes)
+        return distinct.pop() if len(distinct) == 1 else several
+
+    return _per_distinct(forms, category)
+
+
+def _per_distinct(values: pd.Series, function) -> pd.Series:
+    """``function`` of each value, computed once per distinct value (combinations are few, rows are many)."""
+    keys = values.astype(object).where(values.notna(), None)
+    results = {key: function(key) for key in pd.unique(keys)}
+    return pd.Series([results[key] for key in keys], index=values.index, dtype=object)
 
 
 def citizenship_group(citizenship: pd.Series, country: str) -> pd.Series:
@@ -97,15 +107,17 @@ def nationality(citizenship: pd.Series, country: str) -> pd.Series:
 def trafficking_scope(victims: pd.DataFrame, country: str) -> pd.Series:
     """transnational (the route touches a country other than the reporting one), internal (every known place in
     the reporting country) or unknown (nothing known). As in CTDC's flow charts, citizenship stands for the origin
-    when no origin leg's country is recorded.
+    when no origin leg's country is recorded. ``route_countries`` is comma-separated.
     """
-    def scope(countries, has_origin: bool, citizenship) -> str:
-        known = {c for c in (countries if isinstance(countries, list | np.ndarray) else []) if isinstance(c, str)}
-        if not has_origin and isinstance(citizenship, str):
+    def scope(key: str) -> str:
+        countries, has_origin, citizenship = key.split("|")
+        known = {c for c in countries.split(",") if c}
+        if has_origin != "True" and citizenship:
             known.add(citizenship)
         if not known:
             return "unknown"
         return "internal" if known == {country} else "transnational"
 
-    values = zip(victims["route_countries"], victims["has_origin"], victims["citizenship"], strict=True)
-    return pd.Series([scope(*row) for row in values], index=victims.index, dtype=object)
+    keys = (victims["route_countries"].fillna("").astype(str) + "|" + victims["has_origin"].astype(str) + "|"
+            + victims["citizenship"].fillna("").astype(str))
+    return _per_distinct(keys, scope)

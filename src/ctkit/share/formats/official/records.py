@@ -25,8 +25,10 @@ WITH v AS (
     FROM cases
     WHERE CAST(identification_status AS VARCHAR) IN ({victims}) AND year BETWEEN ? AND ? {detected}
 ),
-f AS (SELECT case_id, list(DISTINCT CAST(form AS VARCHAR)) AS forms FROM exploitations GROUP BY case_id),
-r AS (SELECT case_id, list(DISTINCT CAST(country AS VARCHAR)) FILTER (WHERE country IS NOT NULL) AS route_countries,
+f AS (SELECT case_id, string_agg(DISTINCT CAST(form AS VARCHAR), ',' ORDER BY CAST(form AS VARCHAR)) AS forms
+      FROM exploitations GROUP BY case_id),
+r AS (SELECT case_id, string_agg(DISTINCT CAST(country AS VARCHAR), ',' ORDER BY CAST(country AS VARCHAR))
+             FILTER (WHERE country IS NOT NULL) AS route_countries,
              bool_or(CAST(role AS VARCHAR) = 'origin' AND country IS NOT NULL) AS has_origin
       FROM route_legs GROUP BY case_id),
 s AS (SELECT case_id, {stage_years} FROM stages GROUP BY case_id)
@@ -34,7 +36,6 @@ SELECT v.person_id, v.year, v.sex, v.age_years, v.citizenship, v.identification_
        r.route_countries, coalesce(r.has_origin, false) AS has_origin, {stage_columns}
 FROM v LEFT JOIN f USING (case_id) LEFT JOIN r USING (case_id) LEFT JOIN s USING (case_id)
 WHERE v.rn = 1
-ORDER BY v.year, v.person_id
 """
 
 
@@ -49,7 +50,8 @@ def victim_years(snap: Snapshot, years: tuple[int, int] | None = None, *,
 
     Columns: ``person_id`` (pseudonym, for bounding one person's contribution; never published), ``year``, ``sex``,
     ``age_years``, ``citizenship``, ``identification_status``, ``status`` (identified / presumed), ``forms`` and
-    ``route_countries`` (lists), ``has_origin`` (an origin leg's country is recorded), and
+    ``route_countries`` (sorted, comma-separated: few distinct values, mapped once each), ``has_origin`` (an
+    origin leg's country is recorded), and
     ``investigated``/``prosecuted``/``convicted`` (year first reached, or NA).
     """
     statuses = victim_statuses()
@@ -63,6 +65,8 @@ def victim_years(snap: Snapshot, years: tuple[int, int] | None = None, *,
     sql = _SQL.format(identified=_quoted(identified), victims=_quoted(statuses), stage_years=stage_years,
                       stage_columns=", ".join(f"s.{s}" for s in JUSTICE_STAGES), detected=detected)
     frame = snap.query(sql, [low, high] + ([exploited_in] if exploited_in is not None else []))
+    # sorted here, not in SQL (DuckDB sorts the whole payload): a stable order keeps seeded DP choices repeatable
+    frame = frame.sort_values(["year", "person_id"], kind="stable", ignore_index=True)
     frame["status"] = frame["identification_status"].map(statuses).astype(object)
     frame["person_id"] = frame["person_id"].astype(str)
     frame["year"] = frame["year"].astype("int64")
