@@ -46,6 +46,7 @@ def test_k_anon_release_writes_the_csv_and_its_sidecar(demo_dir, tmp_path):
     assert sidecar["disclosure"]["mode"] == "k-anon" and sidecar["disclosure"]["k"] == 3
     assert sidecar["snapshot"]["id"] and sidecar["created_at"] and sidecar["rows"] == len(rows)
     assert sidecar["disclosure"]["release_id"] in result.stdout
+    assert "unodc: protecting the counts" in result.output  # progress of the long steps, on standard error
 
 
 def test_dp_release_is_charged_once_and_the_next_over_budget_writes_nothing(demo_dir, tmp_path, capsys):

@@ -71,7 +71,8 @@ def _context(victims: pd.DataFrame, country: str, years: tuple[int, int] | None,
                                   "--year-to): a span taken from the data would itself disclose something")
         if victims.empty:
             raise NotFoundError(f"the snapshot holds no identified or presumed victims to publish for {country}",
-                                hint="a CTDC file counts only records whose country of exploitation is --country")
+                                hint="record or import cases and take a new snapshot; a CTDC file counts only "
+                                     "records whose country of exploitation is the reporting country")
         years = (int(victims["year"].min()), int(victims["year"].max()))
     if years[0] > years[1]:
         raise ValidationError(f"the first year ({years[0]}) is after the last ({years[1]})")
