@@ -151,3 +151,12 @@ def test_a_relative_or_acquaintance_recruits_only_next_to_a_recruiting_verb(text
 ])
 def test_the_place_of_an_office_is_the_destination_only_when_it_is_the_one_place_of_exploitation(text, place, role):
     assert {p["name"]: p["roles"] for p in extract(text)["places"]}[place] == [role]
+
+
+@pytest.mark.parametrize(("text", "labels"), [
+    ("In Turin she was forced to work on the street every night.", {"sexual_exploitation"}),
+    ("She was forced to work as a maid for a family in Doha.", {"domestic_servitude"}),
+    ("The men were forced to work on a building site without pay.", {"forced_labour"}),
+])
+def test_a_named_form_in_the_sentence_subsumes_the_generic_work_verb(text, labels):
+    assert _labels(text, "exploitation") == labels

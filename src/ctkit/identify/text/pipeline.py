@@ -66,6 +66,15 @@ def _generic_exploitation(lex, tokens, sentence: Sentence, hits: list[Hit]) -> l
     return [Hit("exploitation", label, sentence.first, sentence.first + 1)] if label and label not in named else []
 
 
+def _without_generic_labour(hits: list[Hit]) -> list[Hit]:
+    """"Forced to work as a maid / on the street": beside a named form in the same sentence, the generic work verb
+    does not add forced labour."""
+    labels = {h.label for h in hits if h.category == "exploitation"}
+    if "forced_labour" not in labels or len(labels) == 1:
+        return hits
+    return [h for h in hits if not (h.category == "exploitation" and h.label == "forced_labour")]
+
+
 def _labels(text: str, sentences: list[Sentence], hits: dict[int, list[Hit]]) -> dict[str, list[dict]]:
     found: dict[str, dict[str, dict]] = {c: {} for c in CATEGORIES}
     for sent_index in sorted(hits):
@@ -132,7 +141,7 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     tokens, sentences = tokenize(text, lang)
     hits = {i: lex.category_hits(tokens, s) for i, s in enumerate(sentences)}
     for i, sentence in enumerate(sentences):
-        hits[i] += _generic_exploitation(lex, tokens, sentence, hits[i])
+        hits[i] = _without_generic_labour(hits[i] + _generic_exploitation(lex, tokens, sentence, hits[i]))
     mentions, unresolved = find_mentions(tokens, gaz, lex)
     assign_roles(lex, tokens, sentences, mentions, hits)
     labels = _labels(text, sentences, hits)
