@@ -89,7 +89,8 @@ EUROSTAT = OfficialTable(
         "Gap: Eurostat's suspects, prosecuted and convicted persons count offenders. The snapshot holds no "
         "offender records (the store's legal proceedings use case-local perpetrator references and are left out "
         "of the snapshot), so these are not published. The victims_investigated/prosecuted/convicted rows count "
-        "victims whose case first reached that step in the year instead, from the dated case lifecycle.",
+        "victims (registered within the release years) whose case first reached that step in the year instead, "
+        "from the dated case lifecycle.",
     ),
 )
 register_table(EUROSTAT)
