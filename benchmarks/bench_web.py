@@ -5,7 +5,9 @@ is asyncio + httpx in this process. Each session is a case worker with its own c
 and every fifth step saves a status change (it reads the case's version, then PATCHes it; optimistic locking).
 Bounded in requests and in time. Every HTTP request is timed on its own, end to end as the client sees it.
 Reports requests/s, p50/p95/p99 latency, p95 per kind of request, the server's own p50/p95 (a ``Server-Timing``
-header that only this benchmark's app adds) and errors, per backend (target: p95 under 100 ms, no errors).
+header that only this benchmark's app adds), the server processes' CPU time per request (sign-ins included; the
+figure that other load on the machine hardly moves) and errors, per backend (target: p95 under 100 ms, no
+errors).
 
 PostgreSQL comes from CTKIT_TEST_POSTGRES_URL (a throwaway schema); that part is skipped with a message if unset.
 Logins use cheap argon2 parameters: sign-in cost is a deliberate setting, not what this measures.
@@ -187,6 +189,24 @@ async def _session(base: str, user: tuple[str, str, list[str]], steps: int, thin
                 await timings.timed("view", client.get(f"/api/v1/cases/{case_ids[step % len(case_ids)]}"))
 
 
+def _server_cpu_s(server: subprocess.Popen) -> float | None:
+    """CPU seconds used so far by the server process and its workers (Linux ``/proc``; None elsewhere).
+
+    Unlike latency, this hardly moves when other programs load the machine: the figure to compare across runs.
+    """
+    def children(pid: int) -> list[int]:
+        path = Path(f"/proc/{pid}/task/{pid}/children")
+        return [int(c) for c in path.read_text().split()] if path.exists() else []
+
+    try:
+        pids = [server.pid, *children(server.pid)]
+        fields = [Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split() for pid in pids]
+    except (OSError, ValueError):
+        return None
+    # utime and stime are fields 14 and 15 of stat; after the ")" that ends the command name they are 12 and 13.
+    return sum(int(f[11]) + int(f[12]) for f in fields) / os.sysconf("SC_CLK_TCK")
+
+
 def _percentile(values: list[float], q: float) -> float:
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -222,7 +242,11 @@ def _measure(label: str, env: dict[str, str], quick: bool) -> dict[str, dict[str
     try:
         for mode, think_s in modes:
             steps = 3 if quick else 30
+            cpu_before = _server_cpu_s(server)
             runs[mode] = result = _load(port, users, steps, think_s, 60 if quick else 120)
+            cpu_after = _server_cpu_s(server)
+            if cpu_before is not None and cpu_after is not None and result["requests"]:
+                result["server_cpu_ms"] = (cpu_after - cpu_before) * 1000 / result["requests"]
             _print(f"{label} {mode}", result)
     finally:
         server.terminate()
@@ -237,7 +261,8 @@ def _print(label: str, result: dict) -> None:
           f"errors {result['errors']}" + (f" ({errors})" if errors else ""), flush=True)
     print(f"{'':<20} p95 by kind: list {result['p95_list']:.1f} ms, view {result['p95_view']:.1f} ms, "
           f"save {result['p95_save']:.1f} ms;  in the app (Server-Timing): p50 {result['server_p50']:.1f} ms, "
-          f"p95 {result['server_p95']:.1f} ms", flush=True)
+          f"p95 {result['server_p95']:.1f} ms" + (f"; server CPU {result['server_cpu_ms']:.1f} ms per request"
+                                                    if "server_cpu_ms" in result else ""), flush=True)
 
 
 def _base_env(data_dir: Path) -> dict[str, str]:
