@@ -160,3 +160,8 @@ def test_the_place_of_an_office_is_the_destination_only_when_it_is_the_one_place
 ])
 def test_a_named_form_in_the_sentence_subsumes_the_generic_work_verb(text, labels):
     assert _labels(text, "exploitation") == labels
+
+
+def test_a_doubt_about_exploitation_leaves_the_sector_standing():
+    facts = extract("No evidence of forced labour was found at the poultry farm near Tambov.")
+    assert not facts["exploitation"] and {x["label"] for x in facts["sectors"]} == {"agriculture"}

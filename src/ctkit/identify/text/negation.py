@@ -3,7 +3,7 @@
 Four kinds of cue, from ``cues.yaml``:
 
 - strong ("no evidence of", "не удалось установить", "unclear whether") and possibility ("may be", "могут быть")
-  cues govern their whole clause;
+  cues govern their whole clause, except a sector (where people worked stays true when exploitation is doubted);
 - weak ("not", "не", "nobody") govern the four words after them, and a match they fall inside unless the pattern
   spells the negation itself ("were not paid" is a fact; "her passport was not taken" is not);
 - conditional ("if", "если", "бы") govern the rest of their clause up to the next comma or a word that closes the
@@ -65,7 +65,10 @@ class NegationScope:
             pattern, first, last = match
             c_start = max([b + 1 for b in breaks if b <= first], default=lo)
             c_end = min([b for b in breaks if b > first], default=hi)
-            if any(c_start <= s and e <= c_end and (e <= first or s >= last) for s, e in strong):
+            # a sector names where people worked, which a doubt about exploitation leaves standing ("no evidence of
+            # forced labour was found at the greenhouse complex")
+            descriptive = pattern.label.startswith("sectors/")
+            if not descriptive and any(c_start <= s and e <= c_end and (e <= first or s >= last) for s, e in strong):
                 continue
             if self._conditional(tokens, conditional, c_start, first):
                 continue
