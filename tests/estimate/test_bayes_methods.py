@@ -178,3 +178,12 @@ def test_cli_runs_both_methods_and_refuses_a_bootstrap(tmp_path) -> None:
     with pytest.raises(SystemExit) as refused:
         main(["estimate", str(DATA / "korea3.csv"), "--method", "lcmcr", "--bootstrap", "10"])
     assert refused.value.code == ValidationError.exit_code
+
+
+def test_the_one_estimate_call_answers_the_bayesian_methods_too() -> None:
+    from ctkit.estimate import estimate
+
+    history = load("korea3")
+    options = {"method": "lcmcr", "burnin": 200, "samples": 200, "thinning": 2, "seed": 3}
+    via_estimate, direct = estimate(history, **options), estimate_bayesian(history, **options)
+    assert via_estimate.estimate == direct.estimate and via_estimate.method == "lcmcr"

@@ -22,6 +22,7 @@ from ctkit.estimate.stepwise import DEFAULT_THRESHOLD, stepwise
 from ctkit.estimate.strata import StratifiedTable, fit_stratified
 
 METHODS = ("stepwise", "bic", "aic", "classical", "main", "fixed")
+BAYESIAN_METHODS = ("lcmcr", "bayes-threshold")  # answered by estimate.bayes (see estimate_bayesian)
 SENSITIVITY_MODELS = 10
 
 
@@ -54,8 +55,14 @@ def estimate(history: CaptureHistory, **options: object) -> EstimateResult:
     (0 for none) with ``seed``; ``level`` of the interval. Without a bootstrap the interval is the profile
     likelihood (conditional on the model); with one it is BCa over resamples that repeat the selection.
 
+    ``lcmcr`` and ``bayes-threshold`` go to :func:`ctkit.estimate.bayes.estimate_bayesian` with their own options.
+
     Raises ValidationError for bad options and EstimationError when the data cannot support an estimate.
     """
+    if options.get("method") in BAYESIAN_METHODS:
+        from ctkit.estimate.bayes import estimate_bayesian  # imported here: bayes builds on this module
+
+        return estimate_bayesian(history, **options)
     settings = Settings(**options)  # type: ignore[arg-type]
     if settings.method not in METHODS:
         raise ValidationError(f"unknown method '{settings.method}'; use one of {', '.join(METHODS)}")

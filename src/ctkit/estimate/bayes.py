@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ctkit.errors import ValidationError
-from ctkit.estimate.api import provenance
+from ctkit.estimate.api import BAYESIAN_METHODS, provenance
 from ctkit.estimate.bayes_threshold import MetropolisSettings, ThresholdResult, bayes_threshold
 from ctkit.estimate.history import CaptureHistory, remove_degenerate_lists, validate_for_estimation
 from ctkit.estimate.lcmcr import LcmcrResult, LcmcrSettings, lcmcr
@@ -21,7 +21,6 @@ from ctkit.estimate.mcmc import PosteriorSummary
 from ctkit.estimate.models import model_label, model_names
 from ctkit.estimate.result import CandidateEstimate, EstimateResult, enormous_interval_warning
 
-BAYESIAN_METHODS = ("lcmcr", "bayes-threshold")
 # an effective sample size below this makes the interval's limits too noisy to quote
 LOW_ESS = 100
 
