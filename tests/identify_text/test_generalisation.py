@@ -165,3 +165,12 @@ def test_a_named_form_in_the_sentence_subsumes_the_generic_work_verb(text, label
 def test_a_doubt_about_exploitation_leaves_the_sector_standing():
     facts = extract("No evidence of forced labour was found at the poultry farm near Tambov.")
     assert not facts["exploitation"] and {x["label"] for x in facts["sectors"]} == {"agriculture"}
+
+
+@pytest.mark.parametrize(("pattern", "text"), [
+    ("отбира* ... выручк*", "Хозяйка отобрала у детей всю выручку."),
+    ("застави* ... работ*", "Их заставляли работать без выходных."),
+    ("запреща* ... выход*", "Им запретили выходить из дома."),
+])
+def test_a_russian_verb_stem_meets_both_aspects(pattern, text):
+    assert _matches(pattern, text, "ru")

@@ -17,6 +17,20 @@ from ctkit.identify.text.tokens import Token, normalize_phrase
 __all__ = ["Pattern", "PatternSet", "compile_pattern", "cue_set"]
 
 GAP = 4
+# Russian aspect pairs (imperfective / perfective stems of the verbs the lexicons use): "заставля*" in a lexicon
+# also meets "заставили", "отобра*" also meets "отбирали", so a fact is found whatever the aspect of the verb.
+_RU_ASPECT_PAIRS = (
+    ("заставля", "застави"), ("принужда", "принуди"), ("вынужда", "вынуди"), ("удержива", "удержа"),
+    ("выплачива", "выплати"), ("отбира", "отобра"), ("избива", "избил"), ("обманыва", "обману"),
+    ("похища", "похити"), ("покупа", "купи"), ("отправля", "отправи"), ("лиша", "лиши"), ("угрожа", "пригрози"),
+    ("запира", "запер"), ("отнима", "отня"), ("забира", "забра"), ("изыма", "изъя"), ("склоня", "склони"),
+    ("вовлека", "вовлек"), ("запреща", "запрети"), ("разреша", "разреши"), ("позволя", "позволи"),
+    ("выпуска", "выпусти"), ("отпуска", "отпусти"), ("продава", "прода"), ("перепродава", "перепрода"),
+    ("вербова", "завербова"), ("обеща", "пообеща"), ("увози", "увез"), ("вывози", "вывез"), ("привози", "привез"),
+    ("перевози", "перевез"), ("переправля", "переправи"), ("насилова", "изнасилова"), ("вычита", "вычес"),
+    ("выдава", "выда"), ("сдава", "сда"), ("прята", "спрята"),
+)
+_RU_ASPECT = {a: b for a, b in _RU_ASPECT_PAIRS} | {b: a for a, b in _RU_ASPECT_PAIRS}
 _NUMBER_KEY = "#number"
 _DIGITS = re.compile(r"\d+(?:[.,]\d+)?$")
 # Number words a count of hours or people is written with (normal forms: English stem, Russian lemma).
@@ -39,13 +53,20 @@ class Pattern:
     source: str
 
 
-def _simple_step(piece: str, lang: str) -> tuple[str, str]:
+def _simple_steps(piece: str, lang: str) -> list[tuple[str, str]]:
+    """One word or prefix; a Russian verb prefix also yields the stem of its aspect partner."""
     if piece.endswith("*") and len(piece) > 1:
-        return ("prefix", piece[:-1].lower().replace("ё", "е"))
+        letters = piece[:-1].lower().replace("ё", "е")
+        partner = _RU_ASPECT.get(letters) if lang == "ru" else None
+        return [("prefix", letters)] + ([("prefix", partner)] if partner else [])
     norms = normalize_phrase(piece, lang)
     if len(norms) != 1:
         raise ValueError(f"pattern choice {piece!r} must be one word")
-    return ("word", norms[0])
+    return [("word", norms[0])]
+
+
+def _step(alternatives: list[tuple[str, str]]) -> tuple:
+    return alternatives[0] if len(alternatives) == 1 else ("alt", tuple(dict.fromkeys(alternatives)))
 
 
 def compile_pattern(text: str, lang: str, label: str) -> Pattern:
@@ -60,9 +81,10 @@ def compile_pattern(text: str, lang: str, label: str) -> Pattern:
         elif piece.startswith("#") and (piece == "#" or piece[1:].rstrip("+").isdigit()):
             steps.append(("number", int(piece[1:].rstrip("+") or 0)))
         elif "|" in piece.strip("|"):
-            steps.append(("alt", tuple(_simple_step(alt, lang) for alt in piece.split("|") if alt)))
+            steps.append(("alt", tuple(dict.fromkeys(
+                step for alt in piece.split("|") if alt for step in _simple_steps(alt, lang)))))
         elif piece.endswith("*") and len(piece) > 1:
-            steps.append(_simple_step(piece, lang))
+            steps.append(_step(_simple_steps(piece, lang)))
         else:
             steps.extend(("word", norm) for norm in normalize_phrase(piece, lang))
     while steps and steps[0][0] == "gap":
