@@ -174,3 +174,11 @@ def test_a_doubt_about_exploitation_leaves_the_sector_standing():
 ])
 def test_a_russian_verb_stem_meets_both_aspects(pattern, text):
     assert _matches(pattern, text, "ru")
+
+
+@pytest.mark.parametrize(("text", "label"), [
+    ("Мужчина знакомился с девушками в социальных сетях.", "organised_targeting"),
+    ("He advertised the girls on an escort website.", "false_job_offer"),
+])
+def test_social_networks_and_advertising_a_victim_are_not_these_recruitment_routes(text, label):
+    assert label not in _labels(text, "recruitment")
