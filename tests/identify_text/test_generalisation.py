@@ -182,3 +182,8 @@ def test_a_russian_verb_stem_meets_both_aspects(pattern, text):
 ])
 def test_social_networks_and_advertising_a_victim_are_not_these_recruitment_routes(text, label):
     assert label not in _labels(text, "recruitment")
+
+
+def test_a_negated_generic_exploitation_word_gives_no_form():
+    facts = extract("Inspectors found no evidence that the waiters at the hotel were exploited.")
+    assert not facts["exploitation"] and {x["label"] for x in facts["sectors"]} == {"hospitality"}

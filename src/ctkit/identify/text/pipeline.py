@@ -57,8 +57,9 @@ def _evidence(text: str, sentence: Sentence) -> dict:
 
 def _generic_exploitation(lex, tokens, sentence: Sentence, hits: list[Hit]) -> list[Hit]:
     """"Men exploited in agriculture": a generic exploitation word and a sector give the form of exploitation."""
-    if not lex.role_cues["generic_exploitation"].find(tokens, sentence.first, sentence.last):
-        return []
+    cues = lex.role_cues["generic_exploitation"].find(tokens, sentence.first, sentence.last)
+    if not lex.negation.keep(tokens, sentence, cues):
+        return []  # "no evidence that the waiters at the hotel were exploited"
     sectors = {h.label for h in hits if h.category == "sectors"}
     named = {h.label for h in hits if h.category == "exploitation"}
     label = ("sexual_exploitation" if "sex_industry" in sectors else "domestic_servitude" if "domestic_work" in sectors
