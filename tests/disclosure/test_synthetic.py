@@ -110,7 +110,7 @@ def test_a_generous_epsilon_keeps_the_big_picture(released, true_table: pd.DataF
     aggregates = release.aggregates.set_index("combination")["count"]
     for column in ("isForcedLabour", "isSexualExploit", "gender"):
         for value, true_count in true_table[column].astype(str).value_counts().items():
-            if value and true_count >= 50:
+            if value not in ("", "0") and true_count >= 50:  # a flag's 0 is "not recorded" by default
                 assert abs(aggregates.get(f"{column}:{value}", 0) - true_count) <= 0.15 * true_count, (column, value)
     shares = release.utility[release.utility["figure"] == "share"].set_index("item")
     for item in ("isForcedLabour", "isSexualExploit"):

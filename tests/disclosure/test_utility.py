@@ -30,9 +30,11 @@ def figure(table: pd.DataFrame, name: str, length: int | None = None, item: str 
 
 
 def test_combination_counts_by_hand():
-    # empty = not recorded (in no combination); "0" is a value
+    # empty = not recorded (in no combination); "0" is a value unless zeros_are_values=False
     assert combination_counts(TRUE, 2) == {"a:x": 2, "a:y": 2, "b:1": 2, "b:0": 1,
                                            "a:x;b:1": 1, "a:x;b:0": 1, "a:y;b:1": 1}
+    assert combination_counts(TRUE, 2, zeros_are_values=False) == {"a:x": 2, "a:y": 2, "b:1": 2,
+                                                                   "a:x;b:1": 1, "a:y;b:1": 1}
 
 
 def test_combination_counts_agree_with_pac_synth_on_a_ctdc_shaped_table():
@@ -40,8 +42,9 @@ def test_combination_counts_agree_with_pac_synth_on_a_ctdc_shaped_table():
     table = pd.DataFrame({c: rng.choice(["1", "0", ""], 400, p=[0.3, 0.5, 0.2]) for c in COLUMNS})
     table["citizenship"] = rng.choice(["RUS", "UKR", "UZB", "BLR", ""], 400)
     table["ageBroad"] = rng.choice(["0--8", "9--17", "48+"], 400)
-    theirs = {canonical(k): v for k, v in text_dataset(table).get_aggregates(3, ";").items()}
-    assert combination_counts(table, 3) == theirs
+    for zeros in (True, False):
+        theirs = text_dataset(table, zeros_are_values=zeros).get_aggregates(3, ";")
+        assert combination_counts(table, 3, zeros_are_values=zeros) == {canonical(k): v for k, v in theirs.items()}
 
 
 def test_combination_figures_by_hand():
@@ -78,13 +81,13 @@ def test_domain_shares_by_hand():
     released = ctdc(isForcedLabour=["1", "1", "0", "0"], ageBroad=["48+", "18--20", "9--17", "9--17"],
                     meansThreats=["", "", "", ""])
     figures = domain_figures(true, released)
-    labour = figure(figures, "share", item="isForcedLabour")
-    assert (labour["true"], labour["released"]) == (pytest.approx(2 / 3), pytest.approx(0.5))  # of recorded ones
-    assert labour["value"] == pytest.approx(0.5 - 2 / 3)
-    minors = figure(figures, "share", item="minors")
+    labour = figure(figures, "share", item="isForcedLabour")  # share of all records with a 1
+    assert (labour["true"], labour["released"]) == (pytest.approx(0.5), pytest.approx(0.5))
+    assert labour["value"] == pytest.approx(0.0)
+    minors = figure(figures, "share", item="minors")  # of records with a known age band
     assert (minors["true"], minors["released"]) == (pytest.approx(2 / 3), pytest.approx(0.5))
     threats = figure(figures, "share", item="meansThreats")
-    assert threats["true"] == 1.0 and np.isnan(threats["released"])  # never recorded in the release
+    assert (threats["true"], threats["released"], threats["value"]) == (1.0, 0.0, -1.0)
     assert {"isSexualExploit", "isOtherExploit", "meansWithholdDocs"} <= set(figures["item"])
 
 

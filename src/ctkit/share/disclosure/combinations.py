@@ -32,8 +32,12 @@ def length_of(combination: str) -> int:
     return combination.count(DELIMITER) + 1
 
 
-def combination_counts(table: pd.DataFrame, reporting_length: int) -> dict[str, int]:
+def combination_counts(table: pd.DataFrame, reporting_length: int, *, zeros_are_values: bool = True
+                       ) -> dict[str, int]:
     """Count of every attribute combination of length 1..``reporting_length`` present in ``table``.
+
+    With ``zeros_are_values`` False, "0" is treated like an empty cell (pac-synth's default, see
+    :class:`ctkit.share.disclosure.dp_synth_engine.SynthesisParameters`).
 
     >>> sorted(combination_counts(pd.DataFrame({"a": ["x", "x", ""], "b": ["1", "0", "1"]}), 2).items())
     [('a:x', 2), ('a:x;b:0', 1), ('a:x;b:1', 1), ('b:0', 1), ('b:1', 2)]
@@ -44,7 +48,8 @@ def combination_counts(table: pd.DataFrame, reporting_length: int) -> dict[str, 
     codes, labels = {}, {}
     for column in columns:
         values = frame[column].to_numpy(dtype=object)
-        code, uniques = pd.factorize(np.where(values == "", None, values), use_na_sentinel=True)
+        absent = (values == "") | ((values == "0") & (not zeros_are_values))
+        code, uniques = pd.factorize(np.where(absent, None, values), use_na_sentinel=True)
         codes[column], labels[column] = code.astype(np.int64), [f"{column}:{v}" for v in uniques]
     counts: dict[str, int] = {}
     for length in range(1, reporting_length + 1):

@@ -77,7 +77,8 @@ def true_synthetic_table(engine: Engine, *, chunk: int = 50_000) -> pd.DataFrame
 
 def release_synthetic(true_table: pd.DataFrame, *, dataset: str, epsilon: float, delta: float,
                       ledger: PrivacyLedger, reporting_length: int = 3, fabrication: str = "balanced",
-                      accuracy: str = "prioritize_long_combinations", product: str = "ctdc-synthetic-v2",
+                      accuracy: str = "prioritize_long_combinations", zeros_are_values: bool = False,
+                      product: str = "ctdc-synthetic-v2",
                       actor_id: str | None = None, progress: Callable[[str], None] | None = None
                       ) -> SyntheticRelease:
     """Synthesise DP microdata from ``true_table`` (CTDC synthetic v2 columns) and charge (epsilon, delta).
@@ -92,14 +93,15 @@ def release_synthetic(true_table: pd.DataFrame, *, dataset: str, epsilon: float,
     say = progress or (lambda _message: None)
     check_privacy_parameters(epsilon, delta)
     parameters = SynthesisParameters(epsilon=float(epsilon), delta=float(delta), reporting_length=reporting_length,
-                                     fabrication=fabrication, accuracy=accuracy)
+                                     fabrication=fabrication, accuracy=accuracy, zeros_are_values=zeros_are_values)
     table = _checked(true_table, delta)
     ledger.check(dataset, epsilon=epsilon, delta=delta)
     say(f"synthesising from {len(table)} records (reporting length {reporting_length})")
     result = synthesise(table, parameters)
     records, imputed = _with_required_year(result.records, result.aggregates)
     say(f"computing utility figures of {len(records)} synthetic records")
-    utility = utility_figures(table, records, reporting_length=reporting_length, aggregates=result.aggregates)
+    utility = utility_figures(table, records, reporting_length=reporting_length, aggregates=result.aggregates,
+                              zeros_are_values=parameters.zeros_are_values)
     stated = {"kind": "dp_synthetic", "layout": SYNTHETIC_LAYOUT, **parameters.stated(),
               "composition": "one pac-synth fit: epsilon and delta as given", "protected_unit": "one row (case)",
               "synthetic_records": len(records), "dp_number_of_records": result.dp_records,

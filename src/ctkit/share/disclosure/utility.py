@@ -8,8 +8,8 @@ Figures (one tidy row each, see :data:`UTILITY_COLUMNS`):
   Microsoft's Synthetic Data Showcase evaluator, as used for CTDC's synthetic data.)
 * ``suppressed_share`` per k: share of the true combinations absent from the release.
 * ``fabricated_share`` per k: share of the released combinations absent from the true data.
-* ``share`` (domain checks): share of records with each form of exploitation and each means of control set, and
-  the minors' share, among records where the column is recorded; true vs released.
+* ``share`` (domain checks): share of all records with each form of exploitation and each means of control set
+  (a 1), and the minors' share among records with a known age band; true vs released.
 * ``corridor_rank_correlation``: Spearman correlation between true and released counts of the top N
   citizenship -> country-of-exploitation corridors of the true data (absent in the release: count 0).
 
@@ -78,17 +78,19 @@ def domain_figures(true: pd.DataFrame, released: pd.DataFrame, *, top_n: int = D
 
 
 def utility_figures(true: pd.DataFrame, released: pd.DataFrame, *, reporting_length: int = 3,
-                    top_n: int = DEFAULT_TOP_CORRIDORS, aggregates: Mapping[str, int] | None = None) -> pd.DataFrame:
+                    top_n: int = DEFAULT_TOP_CORRIDORS, aggregates: Mapping[str, int] | None = None,
+                    zeros_are_values: bool = True) -> pd.DataFrame:
     """Every utility figure of ``released`` microdata against ``true`` (both CTDC synthetic v2 tables).
 
     With ``aggregates`` (published DP combination counts), their combination figures are added too (item
-    ``dp_aggregates``; the microdata's are ``synthetic_records``). Returns a tidy frame with :data:`UTILITY_COLUMNS`.
+    ``dp_aggregates``; the microdata's are ``synthetic_records``). ``zeros_are_values`` as in the synthesis.
+    Returns a tidy frame with :data:`UTILITY_COLUMNS`.
 
     >>> utility_figures(true_table, release.records).query("figure == 'share'")  # doctest: +SKIP
     """
-    true_counts = combination_counts(true, reporting_length)
-    parts = [combination_figures(true_counts, combination_counts(released, reporting_length), reporting_length,
-                                 item="synthetic_records")]
+    true_counts = combination_counts(true, reporting_length, zeros_are_values=zeros_are_values)
+    released_counts = combination_counts(released, reporting_length, zeros_are_values=zeros_are_values)
+    parts = [combination_figures(true_counts, released_counts, reporting_length, item="synthetic_records")]
     if aggregates is not None:
         parts.append(combination_figures(true_counts, aggregates, reporting_length, item="dp_aggregates"))
     return pd.concat([*parts, domain_figures(true, released, top_n=top_n)], ignore_index=True)
@@ -120,9 +122,7 @@ def _text(table: pd.DataFrame, column: str) -> pd.Series:
 
 
 def _flag_share(table: pd.DataFrame, column: str) -> float:
-    values = _text(table, column)
-    recorded = values != ""
-    return _ratio(int((values == "1").sum()), int(recorded.sum()))
+    return _ratio(int((_text(table, column) == "1").sum()), len(table))
 
 
 def _minor_share(table: pd.DataFrame) -> float:
