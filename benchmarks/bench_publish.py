@@ -2,7 +2,7 @@
 tables (OpenDP), timed and with their peak memory, against plain pandas group-bys of the same combinations measured
 in the same run (ratio = our time / pandas time).
 
-``python -m benchmarks publish`` (5k and 10k records) or ``--quick`` (1k). ``CTKIT_BENCH_PUBLISH_SIZES=10000``
+``python -m benchmarks publish`` (10k and 100k records) or ``--quick`` (1k). ``CTKIT_BENCH_PUBLISH_SIZES=10000``
 chooses sizes. The true table is CTDC-synthetic-v2-shaped with skewed, correlated values (no real person).
 """
 
@@ -25,9 +25,7 @@ from ctkit.share.disclosure.utility import utility_figures
 from ctkit.share.formats.layouts import layout
 from ctkit.store import create_schema, make_engine
 
-# pac-synth's sampling grows faster than linearly with the records (about n^1.6 measured from 1k to 4k records
-# on CTDC's 27 columns), so 100k records take hours on a 2-core machine; the full run stops at 10k.
-FULL_SIZES = (5_000, 10_000)
+FULL_SIZES = (10_000, 100_000)
 QUICK_SIZES = (1_000,)
 REPORTING_LENGTH = 3
 # pac-synth's own default: at epsilon 1 a 27-column table of a few thousand records loses most single values.

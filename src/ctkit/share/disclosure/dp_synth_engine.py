@@ -45,8 +45,8 @@ class SynthesisParameters:
     ``fabrication`` controls combinations reported without being in the data (``balanced``: thresholds on the
     2-counts; ``minimize``: on every length, fewer fabricated but more suppressed). ``accuracy`` splits the budget
     over combination lengths. Percentile settings bound each record's contribution (see pac-synth's docs).
-    ``use_synthetic_counts`` makes the sampler take combinations it has already produced less often; on CTDC-shaped
-    demo data it kept the shares of forms of exploitation closer to the truth than pac-synth's default (False).
+    ``use_synthetic_counts`` makes the sampler take combinations it has already produced less often (pac-synth's
+    default, False, is kept: on CTDC-shaped data neither setting was consistently better).
     ``zeros_are_values`` False (the Synthetic Data Showcase default) treats a flag's "0" like "not recorded": only
     the 1s form combinations, so a CTDC record has about 8 attributes instead of about 20, the contribution bound
     (and the noise) is far smaller, and the released flags read 1 or empty. True keeps 1 / 0 / empty apart at
@@ -61,7 +61,7 @@ class SynthesisParameters:
     percentile_percentage: int = 99
     percentile_epsilon_proportion: float = 0.01
     number_of_records_epsilon_proportion: float = 0.005
-    use_synthetic_counts: bool = True
+    use_synthetic_counts: bool = False
     zeros_are_values: bool = False
 
     def __post_init__(self) -> None:
