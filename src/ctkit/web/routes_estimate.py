@@ -36,7 +36,7 @@ METHODS = ("stepwise", "bic", "aic", "classical", "main", *BAYESIAN)
 MAX_BOOTSTRAP = 500  # a web request; larger bootstraps go through `ctkit estimate` on the server
 MAX_CSV_BYTES = 900_000  # under the app's request limit, so the message is ours
 MAX_SEED = 2**31 - 1
-# A web request samples for seconds (about 0.1-0.3 ms a Gibbs sweep, 10-20 us a Metropolis step on 3 to 8 lists);
+# A web request samples for seconds (about 0.1-0.3 ms a Gibbs sweep, 5-10 us a Metropolis step on 3 to 8 lists);
 # longer chains go through `ctkit estimate` on the server. The package defaults are 20,000 sweeps and 11,000 steps.
 MAX_SWEEPS = 50_000  # lcmcr: burn-in + samples x thinning
 MAX_ITERATIONS = 200_000  # bayes-threshold: burn-in + iterations, per fit (two or three fits)
