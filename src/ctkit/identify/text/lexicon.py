@@ -66,11 +66,14 @@ class Lexicon:
         if not matches:
             return []
         hits = []
+        recruiting: list[int] | None = None
         for pattern, first, last in self.negation.keep(tokens, sentence, matches):
             category, label = pattern.label.split("/", 1)
-            lo, hi = max(sentence.first, first - _RECRUITING_WINDOW), min(sentence.last, last + _RECRUITING_WINDOW)
-            if label == "personal_contact" and not self.recruiting.find(tokens, lo, hi):
-                continue  # "borrowed from relatives": a relative, but nobody recruited near it
+            if label == "personal_contact":
+                if recruiting is None:
+                    recruiting = [s for _p, s, _e in self.recruiting.find(tokens, sentence.first, sentence.last)]
+                if not any(first - _RECRUITING_WINDOW <= s < last + _RECRUITING_WINDOW for s in recruiting):
+                    continue  # "borrowed from relatives": a relative, but nobody recruited near it
             hits.append(Hit(category, label, first, last))
         return hits
 

@@ -58,6 +58,9 @@ class NegationScope:
         breaks = [first for _p, first, _stop in self.breaks.find(tokens, lo, hi)]
         strong = [(s, e) for _p, s, e in self.doubt.find(tokens, lo, hi)]
         conditional = [s for _p, s, _e in self.conditional.find(tokens, lo, hi)]
+        # positions of one-word cues, found once per sentence instead of once per match
+        ends = {s for _p, s, _e in self.conditional_ends.find(tokens, lo, hi)} if conditional else set()
+        aux = {s for _p, s, e in self.auxiliaries.find(tokens, lo, hi) if e == s + 1}
         # a weak cue inside another match belongs to that fact: "не говорит по-русски и не знает, куда обратиться"
         weak_all = [(s, e) for _p, s, e in self.weak.find(tokens, lo, hi)]
         kept = []
@@ -70,24 +73,23 @@ class NegationScope:
             descriptive = pattern.label.startswith("sectors/")
             if not descriptive and any(c_start <= s and e <= c_end and (e <= first or s >= last) for s, e in strong):
                 continue
-            if self._conditional(tokens, conditional, c_start, first):
+            if self._conditional(tokens, conditional, ends, c_start, first):
                 continue
             if self._weak_negated(tokens, match, weak_all, matches, c_start):
                 continue
-            if self._negated_after(tokens, match, weak_all, c_end):
+            if self._negated_after(tokens, match, weak_all, aux, c_end):
                 continue
             kept.append(match)
         return kept
 
-    def _conditional(self, tokens: list[Token], cues: list[int], c_start: int, first: int) -> bool:
+    def _conditional(self, tokens: list[Token], cues: list[int], ends: set[int], c_start: int, first: int) -> bool:
         for cue in cues:
             # English: only a condition that opens its clause ("If she had been offered a job, ..."); a trailing
             # "if" states the terms of a deal that often did happen ("cleared the debt if he donated a kidney")
             if self.lang == "en" and any(tokens[k].is_word for k in range(c_start, cue)):
                 continue
             if c_start <= cue < first and not any(
-                    tokens[k].text in _PUNCT_STOPS or self.conditional_ends.find(tokens, k, k + 1)
-                    for k in range(cue + 1, first)):
+                    tokens[k].text in _PUNCT_STOPS or k in ends for k in range(cue + 1, first)):
                 return True
         return False
 
@@ -108,7 +110,8 @@ class NegationScope:
                 return True
         return False
 
-    def _negated_after(self, tokens: list[Token], match: Match, weak: list[tuple[int, int]], c_end: int) -> bool:
+    def _negated_after(self, tokens: list[Token], match: Match, weak: list[tuple[int, int]], aux: set[int],
+                       c_end: int) -> bool:
         _pattern, first, last = match
         stop = min(c_end, last + _AFTER_WINDOW)
         for s, _e in weak:
@@ -122,6 +125,6 @@ class NegationScope:
                         and follows is not None
                         and follows.pos in _VERB_POS and tokens[s].norm == "не"):
                     return True
-            elif s > last and all(self.auxiliaries.find(tokens, k, k + 1) for k in range(last, s)):
+            elif s > last and all(k in aux for k in range(last, s)):
                 return True  # "threats were not made", "violence was never used"
         return False

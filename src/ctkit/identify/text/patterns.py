@@ -51,6 +51,8 @@ class Pattern:
     # ("word", norm) | ("prefix", letters) | ("alt", (word or prefix steps)) | ("number", minimum) | ("gap", "")
     steps: tuple[tuple, ...]
     source: str
+    # the plain words after the first step: a sentence lacking one of them cannot match (a cheap test before matching)
+    words: frozenset[str] = frozenset()
 
 
 def _simple_steps(piece: str, lang: str) -> list[tuple[str, str]]:
@@ -89,7 +91,8 @@ def compile_pattern(text: str, lang: str, label: str) -> Pattern:
             steps.extend(("word", norm) for norm in normalize_phrase(piece, lang))
     while steps and steps[0][0] == "gap":
         steps.pop(0)
-    return Pattern(label, tuple(steps), str(text))
+    words = frozenset(value for kind, value in steps[1:] if kind == "word")
+    return Pattern(label, tuple(steps), str(text), words)
 
 
 def number_value(token: Token) -> int | None:
@@ -179,8 +182,14 @@ class PatternSet:
     def find(self, tokens: list[Token], start: int, end: int) -> list[tuple[Pattern, int, int]]:
         """Every (pattern, first token, one past last token) match inside tokens[start:end]."""
         hits = []
+        present: set[str] | None = None
         for i in range(start, end):
             for pattern in self._candidates(tokens[i]):
+                if pattern.words:
+                    if present is None:
+                        present = {t.norm for t in tokens[start:end]}
+                    if not pattern.words <= present:
+                        continue
                 stop = _match_from(pattern.steps, tokens, i, end)
                 if stop is not None:
                     hits.append((pattern, i, stop))
