@@ -66,6 +66,18 @@ def test_every_domain_cell_is_released_in_domain_order(ledger: PrivacyLedger):
     assert abs(int(table["count"].sum()) - 500) < 60  # nine cells of noise with scale 1
     assert release.mechanism == "opendp.discrete_laplace" and release.parameters["opendp_version"] == "0.16.0"
     assert [e.release_id for e in ledger.releases("ctdc")] == [release.release_id]
+    assert release.statement() == {"release_id": release.release_id, "dataset": "ctdc", "product": "test",
+                                   "epsilon": 1.0, "delta": 0.0, "mechanism": "opendp.discrete_laplace",
+                                   "parameters": release.parameters}
+
+
+def test_the_dp_api_other_packages_code_against_is_exported():
+    import ctkit.share.disclosure as disclosure
+
+    assert {"CountQuery", "DpRelease", "PrivacyLedger", "release_dp_counts", "BudgetExceeded", "SyntheticRelease",
+            "release_synthetic", "true_synthetic_table", "write_synthetic_release", "utility_figures",
+            "release_statement"} <= set(disclosure.__all__)
+    assert all(hasattr(disclosure, name) for name in disclosure.__all__)
 
 
 def test_laplace_noise_has_the_stated_scale(ledger: PrivacyLedger):

@@ -31,6 +31,7 @@ from ctkit.errors import ValidationError
 from ctkit.share.disclosure.dp_mechanisms import count_measurement, opendp_version
 from ctkit.share.disclosure.ledger import PrivacyLedger, check_privacy_parameters
 from ctkit.share.disclosure.policy import COUNT
+from ctkit.share.disclosure.release import ChargedRelease
 
 # The noisy vector has one entry per cell; past this the release would not fit in memory on a laptop.
 MAX_CELLS = 5_000_000
@@ -70,15 +71,12 @@ class CountQuery:
 
 
 @dataclass(frozen=True)
-class DpRelease:
-    """A charged differentially private release: its tables and everything needed to state how it was made."""
+class DpRelease(ChargedRelease):
+    """A charged differentially private release: its tables and everything needed to state how it was made.
 
-    release_id: str
-    dataset: str
-    product: str
-    epsilon: float
-    delta: float
-    mechanism: str
+    Fields: release_id, dataset, product, epsilon, delta, mechanism (from ChargedRelease), tables, parameters.
+    """
+
     tables: dict[str, pd.DataFrame]
     parameters: dict[str, Any]
 

@@ -25,6 +25,7 @@ from ctkit.errors import DisclosureError, ValidationError
 from ctkit.share.disclosure.combinations import as_text, canonical, length_of
 from ctkit.share.disclosure.dp_synth_engine import SynthesisParameters, synthesise
 from ctkit.share.disclosure.ledger import PrivacyLedger, check_privacy_parameters
+from ctkit.share.disclosure.release import ChargedRelease
 from ctkit.share.disclosure.utility import utility_figures
 from ctkit.share.formats.ctdc_write import synthetic_columns
 from ctkit.share.formats.layouts import layout as get_layout
@@ -39,20 +40,15 @@ FILES = {"records": "synthetic.csv", "aggregates": "dp_aggregates.csv", "paramet
 
 
 @dataclass(frozen=True)
-class SyntheticRelease:
+class SyntheticRelease(ChargedRelease):
     """A charged DP synthetic release.
 
     ``records``: CTDC synthetic v2 columns (text, empty = not recorded); ``aggregates``: the DP combination counts
     (:data:`AGGREGATE_COLUMNS`); ``utility``: figures against the true data (internal, see ``utility``);
-    ``parameters``: every parameter of the release.
+    ``parameters``: every parameter of the release. Id, data set, product, epsilon, delta and mechanism come from
+    ChargedRelease.
     """
 
-    release_id: str
-    dataset: str
-    product: str
-    epsilon: float
-    delta: float
-    mechanism: str
     records: pd.DataFrame
     aggregates: pd.DataFrame
     utility: pd.DataFrame
@@ -143,11 +139,9 @@ def write_synthetic_release(release: SyntheticRelease, directory: Path, *, inclu
     return directory
 
 
-def release_statement(release: SyntheticRelease) -> dict[str, Any]:
-    """What every published release states: id, data set, product, epsilon, delta, mechanism and parameters."""
-    return {"release_id": release.release_id, "dataset": release.dataset, "product": release.product,
-            "epsilon": release.epsilon, "delta": release.delta, "mechanism": release.mechanism,
-            "parameters": release.parameters}
+def release_statement(release: ChargedRelease) -> dict[str, Any]:
+    """What every published release states (DP tables or synthetic data): see ChargedRelease.statement."""
+    return release.statement()
 
 
 def _checked(true_table: pd.DataFrame, delta: float) -> pd.DataFrame:
