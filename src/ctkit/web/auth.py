@@ -169,7 +169,9 @@ def load_session(engine: Engine, token: str | None, *, idle: timedelta, absolute
         return None
     token_hash = acc.sha256_hex(token)
     now = _now()
-    with engine.begin() as session:  # Core connection: this runs on every request
+    # Every request runs this: a Core connection in autocommit (each statement its own transaction), which spares
+    # PostgreSQL the BEGIN and COMMIT round trips around a single read.
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as session:
         row = session.execute(_SESSION_ROW, {"token_hash": token_hash}).first()
         if row is None:
             return None
