@@ -95,6 +95,7 @@ class PrivacyLedger:
         """
         check_privacy_parameters(epsilon, delta)
         with self.engine.begin() as conn:
+            exists = _lock_budget(conn, dataset)  # a charge running now finishes first, so `spent` is current
             spent_eps, spent_delta = self._spent(conn, dataset)
             if epsilon + SLACK < spent_eps or delta + SLACK * max(delta, 1e-12) < spent_delta:
                 raise ValidationError(
@@ -102,9 +103,9 @@ class PrivacyLedger:
                     f"a total of epsilon={epsilon:g}, delta={delta:g} is below that")
             values = {"epsilon": float(epsilon), "delta": float(delta), "set_at": datetime.now(UTC),
                       "set_by": actor_id}
-            changed = conn.execute(update(privacy_budgets).where(privacy_budgets.c.dataset == dataset)
-                                   .values(**values)).rowcount
-            if not changed:
+            if exists:
+                conn.execute(update(privacy_budgets).where(privacy_budgets.c.dataset == dataset).values(**values))
+            else:
                 conn.execute(insert(privacy_budgets).values(dataset=dataset, **values))
 
     def budget(self, dataset: str) -> Budget:
@@ -162,11 +163,7 @@ class PrivacyLedger:
         check_privacy_parameters(epsilon, delta)
         release_id = str(uuid.uuid4())
         with self.engine.begin() as conn:
-            # A write first: it takes the budget row's lock (PostgreSQL) or the database's writer lock (SQLite)
-            # before anything is read, so the sum below cannot be stale when the release is inserted.
-            locked = conn.execute(update(privacy_budgets).where(privacy_budgets.c.dataset == dataset)
-                                  .values(epsilon=privacy_budgets.c.epsilon)).rowcount
-            if not locked:
+            if not _lock_budget(conn, dataset):
                 raise _no_budget(dataset)
             budget = self._budget(conn, dataset)
             if not budget.allows(epsilon, delta):
@@ -191,6 +188,16 @@ class PrivacyLedger:
                                   func.coalesce(func.sum(privacy_releases.c.delta), 0.0))
                            .where(privacy_releases.c.dataset == dataset)).one()
         return float(row[0]), float(row[1])
+
+
+def _lock_budget(conn, dataset: str) -> bool:
+    """Lock the budget row of ``dataset`` for this transaction; False when the data set has no budget.
+
+    A write that changes nothing, done before anything is read: it takes the row lock (PostgreSQL) or the
+    database's writer lock (SQLite), so sums read afterwards cannot be made stale by a concurrent release.
+    """
+    return bool(conn.execute(update(privacy_budgets).where(privacy_budgets.c.dataset == dataset)
+                             .values(epsilon=privacy_budgets.c.epsilon)).rowcount)
 
 
 def _aware(moment: datetime) -> datetime:
