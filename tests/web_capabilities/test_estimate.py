@@ -182,6 +182,20 @@ def test_page_in_russian(clients):
     assert json.loads(figure.group(1))["layout"]["title"]["text"].startswith("Трасса общей численности")
 
 
+def test_trace_chart_places_each_kept_point_at_its_draw():
+    import pandas as pd
+
+    from ctkit.estimate import estimate_bayesian, from_frame
+    from ctkit.web.routes_estimate import trace_json
+
+    result = estimate_bayesian(from_frame(pd.DataFrame(ROWS_3)), method="lcmcr", seed=1, burnin=0, K=3,
+                               samples=1200, thinning=1)
+    figure = json.loads(trace_json(result, lambda text: text))
+    line = figure["data"][0]
+    assert len(line["y"]) == 600 and line["x"][:2] == [1, 3] and line["x"][-1] == 1199  # every second draw
+    assert [shape["y0"] for shape in figure["layout"]["shapes"]] == [result.ci_low, result.estimate, result.ci_high]
+
+
 @pytest.mark.parametrize(("settings", "field"), [
     ({"method": "lcmcr", "classes": 1000}, "classes"),
     ({"method": "lcmcr", "samples": 0}, "samples"),

@@ -184,12 +184,12 @@ def trace_json(result, gettext) -> str | None:
     import plotly.graph_objects as go
 
     from ctkit.analyse.charts import LAYOUT
+    from ctkit.estimate.mcmc import TRACE_POINTS
 
     trace = result.diagnostics.get("trace") or []
     if not trace:
         return None
-    draws = int(result.diagnostics.get("posterior", {}).get("draws") or len(trace))
-    step = max(1, draws // len(trace))
+    step = max(1, int(result.diagnostics.get("posterior", {}).get("draws") or len(trace)) // TRACE_POINTS)  # as kept
     figure = go.Figure(go.Scatter(x=[i * step + 1 for i in range(len(trace))], y=trace, mode="lines",
                                   line={"color": "#2471a3", "width": 1},
                                   hovertemplate="%{x}: %{y:,.0f}<extra></extra>"))
