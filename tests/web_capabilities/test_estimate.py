@@ -90,6 +90,9 @@ def test_store_histories(clients, sqlite_world):
     response = post(clients, "analyst", "/api/v1/estimate", json={"source": "store", "method": "main"})
     assert response.status_code == 200, response.text
     assert response.json()["lists"] == ["health", "ngo", "police"]
+    bayesian = post(clients, "analyst", "/api/v1/estimate",
+                    json={"source": "store", "method": "bayes-threshold", "seed": 1, **FAST_THRESHOLD})
+    assert bayesian.status_code == 200 and bayesian.json()["interval"] == "credible", bayesian.text
 
 
 # -- the Bayesian methods (short seeded chains: seconds, not the package's default run) -------------------------------
@@ -178,6 +181,7 @@ def test_page_in_russian(clients):
         client.post("/language", data={"csrf_token": token, "lang": "en"})
     assert shown.status_code == 200, shown.text
     assert "Эффективный размер выборки" in shown.text and "апостериорная медиана" in shown.text
+    assert "Прогрев (пусто: значение метода по умолчанию, 10,000" in shown.text
     figure = re.search(r'<script type="application/json" id="figure-trace">(.*?)</script>', shown.text, re.S)
     assert json.loads(figure.group(1))["layout"]["title"]["text"].startswith("Трасса общей численности")
 
