@@ -144,3 +144,26 @@ def test_rotation_that_cannot_open_a_totp_secret_changes_nothing(engine: Engine,
     with pytest.raises(KeyMaterialError, match="TOTP secret"):
         rotate_keys(engine, FileKeyProvider(path))
     assert row(engine, mine) == before
+
+
+def test_sealing_legacy_secrets_leaves_no_plaintext_in_the_sqlite_files(tmp_path: Path, cipher: FieldCipher):
+    from ctkit.store import create_schema, make_engine
+
+    engine = make_engine(f"sqlite:///{tmp_path / 'legacy.sqlite3'}")
+    create_schema(engine)
+    ids = [add_user(engine, cipher, f"old{i}")[0] for i in range(3)]
+    legacy = [pyotp.random_base32() for _ in ids]
+    with engine.begin() as conn:
+        for user_id, secret in zip(ids, legacy, strict=True):
+            conn.execute(update(acc.users).where(acc.users.c.id == user_id)
+                         .values(totp_secret=secret, totp_ciphertext=None, totp_key_id=None))
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")  # the plaintext is in the main file, as in old stores
+
+    def raw() -> bytes:
+        return b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.name.startswith("legacy.sqlite3"))
+
+    assert all(secret.encode() in raw() for secret in legacy)
+    assert totp.seal_legacy_secrets(engine, cipher) == 3
+    assert not [secret for secret in legacy if secret.encode() in raw()]
+    engine.dispose()

@@ -82,3 +82,23 @@ def test_audit_verify(data_dir, capsys, monkeypatch):
         conn.execute(update(audit_events).where(audit_events.c.seq == 2).values(action="case.edit"))
     assert run(["audit", "verify", "--data-dir", str(data_dir)]) == 6
     assert "event 2" in capsys.readouterr().err
+
+
+def test_app_start_seals_legacy_totp_secrets(data_dir):
+    import pyotp
+
+    from ctkit.web import create_app
+
+    settings = load_settings(data_dir, environ={}, master_key=base64.b64encode(os.urandom(32)).decode())
+    init_store(settings)
+    secret = pyotp.random_base32()
+    with open_store(settings) as store:
+        with transaction(store.engine) as session:
+            user, _ = acc.create_user(session, organisation_id="o", username="old_worker", role="case_worker",
+                                      password="x" * 12, cipher=store.cipher)
+            session.execute(update(acc.users).where(acc.users.c.id == user.id)  # as before migration 0005
+                            .values(totp_secret=secret, totp_ciphertext=None, totp_key_id=None))
+        create_app(settings, store)
+        with transaction(store.engine) as session:
+            assert session.execute(select(acc.users.c.totp_secret)).scalar_one() is None
+            assert totp.read_secret(session, user.id, store.cipher) == secret

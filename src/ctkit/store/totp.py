@@ -87,11 +87,26 @@ def verify(session: Session | Connection, user_id: str, code: str, cipher: Field
 def seal_legacy_secrets(engine: Engine, cipher: FieldCipher) -> int:
     """Move every plaintext secret (stores before migration 0005) into the cipher columns, in one transaction.
 
+    On SQLite the freed plaintext is overwritten too (``secure_delete`` for the update, then a checkpoint that
+    copies the new pages over the old and empties the WAL), so a copy of the file taken afterwards holds none.
     Returns how many were sealed (0 on every start after the first).
     """
-    with engine.begin() as conn:
+    with engine.connect() as conn:
+        sqlite = conn.dialect.name == "sqlite"
         rows = conn.execute(select(users.c.id, users.c.totp_secret).where(users.c.totp_secret.is_not(None))).all()
-        _update_sealed(conn, cipher, [(user_id, secret) for user_id, secret in rows if secret])
+        if not rows:
+            return 0
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA secure_delete = ON")  # before the first write: zero what the update frees
+        try:
+            _update_sealed(conn, cipher, [(user_id, secret) for user_id, secret in rows if secret])
+            conn.commit()
+        finally:
+            if sqlite:
+                conn.rollback()  # a no-op after the commit; after a failure, ends it before the pragma
+                conn.exec_driver_sql("PRAGMA secure_delete = OFF")
+        if sqlite:
+            conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
     return len(rows)
 
 
