@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import date
 
@@ -82,3 +85,81 @@ def test_names_are_synthetic_and_cyrillic(sample: list[Case]):
     names = [c.person.personal.last_name for c in sample]
     assert all(name and any("а" <= ch.lower() <= "я" or ch in "іїєґ" for ch in name) for name in names)
     assert all("Synthetic demo case" in c.person.personal.narrative for c in sample)
+
+
+@pytest.fixture(scope="module")
+def separate() -> CaseGenerator:
+    generator = CaseGenerator(seed=11, separate_records=0.5, repeat_records=0.05)
+    generator.emitted = list(generator.cases(600))
+    return generator
+
+
+def test_separate_records_are_one_person_written_by_several_agencies(separate: CaseGenerator):
+    cases = {c.id: c for c in separate.emitted}
+    assert len(cases) == len(separate.emitted) == 600 == separate.stats.cases
+    assert separate.stats.observed == 600 - sum(len(g) - 1 for g in separate.same_person)
+    assert all(case_id in cases for group in separate.same_person for case_id in group)  # none cut short
+    for case in cases.values():
+        assert Case.model_validate(case.model_dump()) == case
+    orgs = {o.id: agency for agency, o in demo_organisations(11).items()}
+    sizes = Counter(len(g) for g in separate.same_person)
+    assert sizes[2] > sizes[3] > 0 and set(sizes) == {2, 3}
+    kinds = Counter()
+    for group in separate.same_person:
+        records = [cases[i] for i in group]
+        first = records[0]
+        assert len({r.person.id for r in records}) == len(records)
+        assert {r.person.sex for r in records} == {first.person.sex}
+        assert {tuple(r.person.citizenship) for r in records} == {tuple(first.person.citizenship)}
+        assert {tuple(r.forms) for r in records} == {tuple(first.forms)}
+        assert all(r.registered_on >= first.registered_on for r in records)
+        agencies = [a for r in records for a in r.recorded_by]
+        repeat = len(records) == 2 and records[1].recorded_by == [first.recorded_by[0]]
+        kinds["repeat" if repeat else "separate"] += 1
+        if not repeat:
+            assert len(agencies) == len(set(agencies))  # each agency's record is in one case only
+            assert len({r.organisation_id for r in records}) == len(records)
+        for r in records:
+            assert orgs[r.organisation_id] == r.recorded_by[0]
+            latin = orgs[r.organisation_id] in ("border_guard", "iom")
+            assert latin == (r.person.personal.last_name or "").isascii()
+        providers = {r.organisation_id: r for r in records[1:] if orgs[r.organisation_id] in ("ngo", "health", "iom")
+                     and r.organisation_id != first.organisation_id}
+        for referral in first.referrals:
+            if referral.to_organisation_id in providers and referral.sent_on in {
+                    p.registered_on for p in providers.values()}:
+                provider = providers[referral.to_organisation_id]
+                assert (referral.status == "accepted") == (not provider.case_status.startswith("closed"))
+    assert kinds["repeat"] > 0 and kinds["separate"] > kinds["repeat"]
+    spelled = [cases[g[0]].person.personal.last_name != cases[g[1]].person.personal.last_name
+               for g in separate.same_person]
+    assert 0.2 < sum(spelled) / len(spelled) < 0.9  # Latin spellings and typos, but most names as written before
+
+
+def test_referrals_open_the_first_record_to_the_provider(separate: CaseGenerator):
+    cases = {c.id: c for c in separate.emitted}
+    opened = 0
+    for group in separate.same_person:
+        first, others = cases[group[0]], [cases[i] for i in group[1:]]
+        for other in others:
+            hits = [r for r in first.referrals if r.to_organisation_id == other.organisation_id
+                    and r.sent_on == other.registered_on]
+            if other.organisation_id == first.organisation_id or not hits:
+                continue
+            opened += hits[0].status == "accepted"
+    assert opened > 5
+
+
+def test_same_seed_same_cases_in_every_process():
+    """Python salts string hashes per process: no draw may depend on the order of a set of strings."""
+    script = ("import hashlib; from ctkit.demo import CaseGenerator; "
+              "g = CaseGenerator(3, separate_records=0.5, repeat_records=0.05); "
+              "print(hashlib.sha256(''.join(c.model_dump_json() for c in g.cases(300)).encode()).hexdigest())")
+    digests = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                              env={**os.environ, "PYTHONHASHSEED": str(salt)}).stdout for salt in (1, 2, 3)}
+    assert len(digests) == 1
+
+
+def test_shares_are_checked():
+    with pytest.raises(ValueError, match="shares"):
+        CaseGenerator(1, separate_records=1.5)

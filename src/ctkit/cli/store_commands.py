@@ -138,7 +138,8 @@ def demo(
     cases: int = typer.Option(DEMO_CASES, "--cases", min=1, help="Synthetic cases to load into an empty store."),
     seed: int = typer.Option(1, "--seed", help="Random seed of the demo data."),
 ) -> None:
-    """The demo: initialise the store if needed, load synthetic data if it is empty, and summarise it.
+    """The demo: initialise the store if needed; if it is empty, load synthetic cases (some people recorded
+    separately by two or three agencies), link them and load the pairs to review (/links); summarise the store.
 
     Example: ctkit demo --data-dir ./ctkit-data
     """
@@ -150,13 +151,51 @@ def demo(
     with open_store(settings) as store:
         empty = store.cases.count() == 0
     if empty:
-        load_demo_cases(settings, cases, seed)
+        _build_demo(settings, cases, seed)
+    else:
+        typer.echo(f"{settings.data_dir} already holds cases: kept as they are (`make clean-demo` deletes it)")
     with open_store(settings) as store:
         print_stats(store_stats(store.engine))
     typer.echo(f"\nThe demo store is in {settings.data_dir}. Next:\n"
+               f"  ctkit serve --demo --data-dir {settings.data_dir}   # the web app; pairs to review on /links\n"
+               f"  ctkit estimate --from-store --data-dir {settings.data_dir}   # linked persons counted once\n"
                f"  ctkit stats --data-dir {settings.data_dir} --json   # the counts as JSON\n"
-               f"  ctkit demo-data --data-dir {settings.data_dir} --cases 10000 --seed 2   # more cases\n"
                f"  ctkit --help   # every command")
+
+
+def _build_demo(settings, cases: int, seed: int) -> None:
+    """Load the demo cases, link them into the review queue, and create the demo accounts with pairs to decide."""
+    import time
+
+    from ctkit.demo import load_demo
+    from ctkit.demo.links import assign_reviews, link_demo_store
+    from ctkit.demo.records import DEMO_REPEAT_RECORDS, DEMO_SEPARATE_RECORDS
+    from ctkit.errors import ValidationError
+    from ctkit.store import open_store
+    from ctkit.store.accounts import ensure_tables
+    from ctkit.web.demo_accounts import ensure_demo_accounts
+
+    err = Console(stderr=True)
+    with open_store(settings) as store, progress_bar("synthetic cases", cases) as bar:
+        stats = load_demo(store, cases, seed, separate_records=DEMO_SEPARATE_RECORDS,
+                          repeat_records=DEMO_REPEAT_RECORDS,
+                          progress=lambda done: bar.update(bar.task_ids[0], completed=done))
+    typer.echo(f"added {stats.cases} synthetic cases of {stats.observed} people (seed {seed}; {stats.population} "
+               f"people drawn, {stats.population - stats.observed} seen by no agency)")
+    started = time.perf_counter()
+    with open_store(settings) as store:
+        try:
+            summary = link_demo_store(store, seed=seed, progress=lambda step: err.print(f"linkage: {step}"))
+        except ValidationError as exc:
+            typer.echo(f"no link review queue: {exc.message}")
+            return
+        ensure_tables(store.engine)
+        ensure_demo_accounts(store)  # `ctkit serve --demo` gives them fresh passwords and prints them
+        assigned = {name: assign_reviews(store, username=name)
+                    for name in ("demo_case_worker", "demo_other_case_worker")}
+    typer.echo(f"linked in {time.perf_counter() - started:.0f} s: {summary.model_links} model links, "
+               f"{summary.pending} pairs to review ({summary.cross_organisation} join two organisations' cases); "
+               + ", ".join(f"{name} assigned {n}" for name, n in assigned.items()))
 
 
 def register(app: typer.Typer) -> None:

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ctkit.demo import journey, lifecycle
+from ctkit.demo import journey, lifecycle, records
 from ctkit.demo.lifecycle import DEMO_TODAY, new_uuid
 from ctkit.demo.people import People
 from ctkit.demo.profiles import FIRST_YEAR, KGD, LAST_YEAR, SCENARIOS, Scenario
@@ -41,23 +41,38 @@ def demo_organisations(seed: int) -> dict[str, Organisation]:
 
 @dataclass
 class GeneratorStats:
-    """What the generator drew: ``population`` people in all, of whom ``observed`` were on at least one list."""
+    """What the generator drew: ``population`` people in all, of whom ``observed`` were on at least one list, and
+    the ``cases`` (records) emitted: more than ``observed`` when agencies keep separate records of one person."""
 
     population: int = 0
     observed: int = 0
+    cases: int = 0
 
 
 class CaseGenerator:
     """Synthetic cases for ``seed``: the same seed always gives the same cases, in the same order.
+
+    By default a person recorded by several agencies is one case listing them all. With ``separate_records`` (a
+    share, 0 to 1) that many of those people are instead two or three agencies' own cases, each with the name as
+    that agency wrote it (:mod:`ctkit.demo.records`); with ``repeat_records`` that share of the other people is
+    registered twice by the same agency. These are the duplicates record linkage has to find. Their case ids,
+    one tuple per person, are in ``same_person`` (the truth, for tests; linkage never reads it).
 
     >>> gen = CaseGenerator(seed=7)
     >>> [c.id for c in gen.cases(2)] == [c.id for c in CaseGenerator(seed=7).cases(2)]
     True
     """
 
-    def __init__(self, seed: int = 1) -> None:
+    def __init__(self, seed: int = 1, *, separate_records: float = 0.0, repeat_records: float = 0.0) -> None:
+        if not (0.0 <= separate_records <= 1.0 and 0.0 <= repeat_records <= 1.0):
+            raise ValueError("separate_records and repeat_records are shares between 0 and 1")
         self.seed = seed
         self.rng = random.Random(seed)
+        self.separate_records, self.repeat_records = separate_records, repeat_records
+        self.same_person: list[tuple[str, ...]] = []
+        self._records_rng = random.Random(f"records-{seed}")  # its own stream: the default cases stay unchanged
+        self._pending: list[Case] = []
+        self._room = 1  # cases still wanted by the current call: a person's records are never cut short
         self.people = People(seed)
         self.organisations = demo_organisations(seed)
         self.stats = GeneratorStats()
@@ -66,7 +81,8 @@ class CaseGenerator:
 
     def cases(self, n: int) -> Iterator[Case]:
         """``n`` cases, one at a time (a person seen by no agency is drawn but not emitted, as in reality)."""
-        for _ in range(n):
+        for done in range(n):
+            self._room = n - done
             yield self.case()
 
     def batches(self, n: int, size: int = 1000) -> Iterator[list[Case]]:
@@ -74,11 +90,18 @@ class CaseGenerator:
         left = n
         while left > 0:
             take = min(size, left)
-            yield [self.case() for _ in range(take)]
+            chunk = []
+            for i in range(take):
+                self._room = left - i
+                chunk.append(self.case())
+            yield chunk
             left -= take
 
     def case(self) -> Case:
-        """The next observed case."""
+        """The next observed case (or the next separate record of the last person drawn)."""
+        self.stats.cases += 1
+        if self._pending:
+            return self._pending.pop(0)
         rng = self.rng
         while True:
             scenario = rng.choices(SCENARIOS, weights=[s.weight for s in SCENARIOS])[0]
@@ -87,7 +110,25 @@ class CaseGenerator:
             if agencies:
                 break
         self.stats.observed += 1
-        return self._build(scenario, agencies)
+        case = self._build(scenario, agencies)
+        groups = self._groups(agencies)
+        if not groups:
+            return case
+        first, *others = records.agency_records(self._records_rng, case, groups, self.organisations)
+        self._pending = others
+        self.same_person.append((first.id, *(c.id for c in others)))
+        return first
+
+    def _groups(self, agencies: list[str]) -> list[list[str]] | None:
+        """The agencies of each separate record of the person, or None for one case listing them all."""
+        rng = self._records_rng
+        if self._room < 2 or not (self.separate_records or self.repeat_records):
+            return None
+        if len(agencies) > 1 and rng.random() < self.separate_records:
+            return records.split(rng, agencies, most=self._room)
+        if rng.random() < self.repeat_records:
+            return [agencies, [agencies[0]]]  # the first agency registers the person again, as a new case
+        return None
 
     def _registered_on(self) -> date:
         year = self.rng.choices(self._years, weights=self._year_weights)[0]

@@ -43,7 +43,7 @@ def recorded_by(rng: random.Random, scenario: Scenario) -> list[str]:
     """
     factor = rng.choices([f for _, _, f in VISIBILITY_CLASSES], weights=[w for _, w, _ in VISIBILITY_CLASSES])[0]
     found = {a for a in AGENCIES if rng.random() < min(0.95, scenario.visibility[a] * factor)}
-    for agency in list(found):
+    for agency in [a for a in AGENCIES if a in found]:  # a set's order changes between processes: not seeded
         partner, p = AGENCY_REFERRALS.get(agency, (None, 0.0))
         if partner and rng.random() < p:
             found.add(partner)

@@ -30,13 +30,15 @@ def ensure_organisations(conn: Connection, orgs: list[Organisation]) -> int:
 
 
 def load_demo(store: Store, cases: int, seed: int = 1, *, batch: int = 2000,
-              progress: Progress | None = None) -> GeneratorStats:
+              progress: Progress | None = None, separate_records: float = 0.0,
+              repeat_records: float = 0.0) -> GeneratorStats:
     """Generate ``cases`` synthetic cases for ``seed`` and store them, all or nothing.
 
-    Returns the generator's counts (``population`` drawn, ``observed`` stored). Memory stays flat: cases are
-    generated and written ``batch`` at a time inside one transaction.
+    Returns the generator's counts (``population`` drawn, ``observed`` of them stored, in ``cases`` records).
+    ``separate_records`` and ``repeat_records`` make some people several cases (see :class:`CaseGenerator`).
+    Memory stays flat: cases are generated and written ``batch`` at a time inside one transaction.
     """
-    generator = CaseGenerator(seed)
+    generator = CaseGenerator(seed, separate_records=separate_records, repeat_records=repeat_records)
     with store.engine.begin() as conn:
         ensure_organisations(conn, list(generator.organisations.values()))
         writer = BulkWriter(conn, store.cipher, chunk=batch)
