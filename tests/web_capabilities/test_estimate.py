@@ -93,6 +93,14 @@ def test_store_histories(clients, sqlite_world):
     bayesian = post(clients, "analyst", "/api/v1/estimate",
                     json={"source": "store", "method": "bayes-threshold", "seed": 1, **FAST_THRESHOLD})
     assert bayesian.status_code == 200 and bayesian.json()["interval"] == "credible", bayesian.text
+    from sqlalchemy import select
+
+    from ctkit.store.audit import audit_events
+
+    with sqlite_world.store.engine.connect() as conn:
+        runs = conn.execute(select(audit_events.c.details).where(audit_events.c.action == "estimate.run")
+                            .order_by(audit_events.c.seq)).scalars().all()
+    assert [(d["method"], d["source"]) for d in runs[-2:]] == [("main", "store"), ("bayes-threshold", "store")]
 
 
 # -- the Bayesian methods (short seeded chains: seconds, not the package's default run) -------------------------------

@@ -132,7 +132,7 @@ def history_from_csv(data: bytes):
     return from_frame(frame)
 
 
-def history_from_store(ctx: Ctx):
+def history_from_store(ctx: Ctx, method: str):
     """Each person's recording agencies as a history; persons recorded by no agency cannot be on any list."""
     from ctkit.estimate import from_records
 
@@ -143,7 +143,7 @@ def history_from_store(ctx: Ctx):
     append_now(ctx.state.store.engine, AuditEvent(
         action=ACTION, outcome="allowed", reason="scope_org", actor_id=ctx.actor.user_id,
         organisation_id=ctx.actor.organisation_id, resource_type="organisation",
-        resource_id=ctx.actor.organisation_id, details={"source": "store", "persons": len(records)}))
+        resource_id=ctx.actor.organisation_id, details={"source": "store", "method": method, "persons": len(records)}))
     return from_records(records)
 
 
@@ -262,7 +262,7 @@ def estimate_page(ctx: Annotated[Ctx, Depends(requires(ACTION))],
     bayes = BayesIn.model_validate(typed) if method in BAYESIAN else None
     options = options_for(method, bootstrap, int(seed) if seed else None, bayes)
     if source == "store":
-        history = history_from_store(ctx)
+        history = history_from_store(ctx, method)
     elif file is not None and file.filename:
         history = history_from_csv(file.file.read(MAX_CSV_BYTES + 1))
     else:
@@ -310,7 +310,7 @@ def api_estimate(ctx: Annotated[Ctx, Depends(requires(ACTION))], body: EstimateI
     unused_settings(body)
     options = options_for(body.method, body.bootstrap, body.seed, body)
     if body.source == "store":
-        history = history_from_store(ctx)
+        history = history_from_store(ctx, body.method)
     elif body.rows:
         history = from_frame(pd.DataFrame(body.rows).fillna(0))
     else:
