@@ -24,7 +24,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy.stats import spearmanr
 
 from ctkit.share.disclosure.combinations import canonical, combination_counts, length_of
 from ctkit.share.formats.layouts import ctdc_spec
@@ -109,6 +108,7 @@ def corridor_rank_correlation(true: pd.DataFrame, released: pd.DataFrame, *,
     released_counts = _corridors(released).reindex(top.index, fill_value=0)
     if top.nunique() < 2 or released_counts.nunique() < 2:
         return float("nan"), len(top)
+    from scipy.stats import spearmanr  # scipy.stats takes a while to import; most callers never get here
     return float(spearmanr(top.to_numpy(), released_counts.to_numpy()).statistic), len(top)
 
 
