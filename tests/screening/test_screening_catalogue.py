@@ -121,6 +121,22 @@ def set_lacks_rule_dimension(raw):
     dims[:] = [d for d in dims if d["dimension"] != "abuse_of_vulnerability_at_destination"]
 
 
+def approved_with_uncertain_indicator(raw):
+    raw["status"] = "approved"
+
+
+def approved_with_uncertain_rule(raw):
+    raw["status"] = "approved"
+    _clear_uncertain_indicators(raw)
+
+
+def _clear_uncertain_indicators(raw):
+    for s in raw["sets"]:
+        for d in s["dimensions"]:
+            for i in d["indicators"]:
+                i.pop("uncertain", None)
+
+
 MUTATIONS = [
     (dup_indicator, "AL.DR.dec_job_nature"), (unknown_dimension, "coercion_on_mars"),
     (missing_russian, "concept dec_pay question"), (rule_unknown_dimension, "exploitative_condition"),
@@ -128,6 +144,8 @@ MUTATIONS = [
     (unknown_concept, "dec_unknown"), (unknown_fact, "nothing"), (missing_status, "status"),
     (phase_question_without_russian, "concept co_debt_bondage question for recruitment"),
     (set_lacks_rule_dimension, "set adult_sexual: rule victim_adult uses dimension abuse_of_vulnerability"),
+    (approved_with_uncertain_indicator, "status approved, but indicator AL.CR.co_violence_person is marked uncertain"),
+    (approved_with_uncertain_rule, "status approved, but rule dimension_positive is marked uncertain"),
 ]
 
 
@@ -137,6 +155,20 @@ def test_invalid_catalogue_is_refused_naming_the_item(raw, mutate, named):
     with pytest.raises(ValidationError) as info:
         catalogue_from_data(raw, source="test.yaml")
     assert "test.yaml" in str(info.value) and named in str(info.value)
+
+
+def test_approved_only_when_nothing_awaits_verification(raw):
+    # The draft caveat may go only when no indicator, rule or rule variant is still marked uncertain.
+    raw["status"] = "approved"
+    _clear_uncertain_indicators(raw)
+    for rule in raw["rules"].values():
+        rule.pop("uncertain", None)
+        for variant in rule.get("variants", {}).values():
+            variant.pop("uncertain", None)
+    assert not catalogue_from_data(raw).is_draft
+    raw["rules"]["victim_child"]["variants"]["recruitment_dimension_plus_exploitation"]["uncertain"] = True
+    with pytest.raises(ValidationError, match="rule victim_child variant recruitment_dimension_plus_exploitation"):
+        catalogue_from_data(raw)
 
 
 def test_unreadable_catalogue_file(tmp_path):

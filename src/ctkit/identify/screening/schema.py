@@ -66,14 +66,16 @@ def validate_catalogue_data(raw: Any, *, source: str = "catalogue") -> None:
 
     Checks: the JSON Schema structure; unique ids; every indicator in a known dimension with a known concept
     and strength; every text in every declared language; every rule referring to known dimensions and facts;
-    a valid dimension rule; declared counts matching the indicators.
+    a valid dimension rule; declared counts matching the indicators; no item marked ``uncertain`` in an
+    ``approved`` catalogue.
     """
     try:
         jsonschema.validate(raw, SCHEMA)
     except jsonschema.ValidationError as exc:
         where = ".".join(str(p) for p in exc.absolute_path) or "(top level)"
         raise ValidationError(f"catalogue {source}: {where}: {exc.message}") from None
-    for check in (_check_texts, _check_dimensions, _check_dimension_rule, _check_sets, _check_set_rules):
+    for check in (_check_texts, _check_dimensions, _check_dimension_rule, _check_sets, _check_set_rules,
+                  _check_approval):
         problem = check(raw)
         if problem:
             raise ValidationError(f"catalogue {source}: {problem}")
@@ -234,6 +236,23 @@ def _check_node(node: Any, dims: set[str], facts: set[str]) -> str | None:
     if key not in ("all_of", "any_of") or not isinstance(value, list) or not value:
         return f"'{key}' must be all_of / any_of with a non-empty list, or fact"
     return next((p for p in (_check_node(c, dims, facts) for c in value) if p), None)
+
+
+def _check_approval(raw: dict[str, Any]) -> str | None:
+    # An approved catalogue feeds decisions without the draft caveat: nothing in it may still await verification.
+    if raw["status"] != "approved":
+        return None
+    for s in raw["sets"]:
+        for d in s["dimensions"]:
+            for i in d["indicators"]:
+                if i.get("uncertain"):
+                    return f"status approved, but indicator {i['id']} is marked uncertain"
+    for name, rule in raw["rules"].items():
+        bodies = [("", rule), *_rule_bodies(rule)] if "variants" in rule else [("", rule)]
+        for variant, body in bodies:
+            if body.get("uncertain"):
+                return f"status approved, but rule {name}{variant} is marked uncertain"
+    return None
 
 
 def _rule_bodies(rule: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
