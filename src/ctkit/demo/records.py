@@ -2,10 +2,11 @@
 
 A person recorded by several agencies is usually one case listing them all (a referral mechanism's shared
 record). Some agencies never learn of each other's file, though, and each opens its own case (and an agency may
-register a returning person again): the same person, with the name as that agency wrote it. Border guards and IOM write passport spellings (ICAO transliteration, often
-in capitals, without the patronymic); the others write Cyrillic. Any record may carry a typo, swapped first and
-last names, a missing or mistyped birth date, or no town of origin. The trafficking story is the same person's,
-told again at a later registration; the casework (funnel, services, consent) is the new agency's own.
+register a returning person again): the same person, with the name as that agency wrote it. Border guards and
+IOM write passport spellings (ICAO transliteration, often in capitals, without the patronymic); the others write
+Cyrillic. Any record may carry a typo, swapped first and last names, a missing or mistyped birth date, or no town
+of origin. The trafficking story is the same person's, told again at a later registration; the casework (funnel,
+services, consent) is the new agency's own.
 
 Every draw comes from the caller's ``random.Random``, so the records are deterministic for a seed.
 """
