@@ -58,6 +58,8 @@ class Lexicon:
         self.victim = {name: cue_set(by_lang[lang], lang) for name, by_lang in cues["victims"].items()}
         self.recruiting = cue_set(cues["recruiting"][lang], lang)
         self.negation = NegationScope(cues["negation"], lang)
+        self.household = cue_set(cues["household_kin"][lang], lang)
+        self.implied = {form: cue_set(by_lang[lang], lang) for form, by_lang in cues["implied"].items()}
 
     def category_hits(self, tokens: list[Token], sentence: Sentence) -> list[Hit]:
         """Label matches in one sentence, negated, hedged and conditional ones removed (see ``negation.py``); a

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from ctkit.identify.text.gazetteer import load_gazetteer
+from ctkit.identify.text.implied import household_substance, implied_forms, without_nested
 from ctkit.identify.text.inputs import DEFAULT_MAX_CHARS, check_text
 from ctkit.identify.text.language import SUPPORTED, detect_language
 from ctkit.identify.text.lexicon import CATEGORIES, Hit, load_lexicon
@@ -94,7 +95,9 @@ def _infer_exploitation(labels: dict[str, list[dict]]) -> None:
         return
     means = [x for x in labels["means"] if x["label"] in _CONTROL_MEANS]
     sectors = {x["label"] for x in labels["sectors"]}
-    if len(means) < 2 or named:  # a named form (begging, marriage...) already accounts for the means
+    if named:  # a named form (begging, marriage...) already accounts for the means
+        return
+    if len(means) < 2 and not (means and "sex_industry" in sectors):  # one means suffices where sex is sold
         return
     evidence = {"evidence": means[0]["evidence"], "evidence_span": means[0]["evidence_span"]}
     if "domestic_work" in sectors:
@@ -142,7 +145,10 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     tokens, sentences = tokenize(text, lang)
     hits = {i: lex.category_hits(tokens, s) for i, s in enumerate(sentences)}
     for i, sentence in enumerate(sentences):
-        hits[i] = _without_generic_labour(hits[i] + _generic_exploitation(lex, tokens, sentence, hits[i]))
+        found = without_nested(household_substance(lex, tokens, sentence, hits[i]))
+        hits[i] = _without_generic_labour(found + _generic_exploitation(lex, tokens, sentence, found))
+    for i, found in implied_forms(lex, tokens, sentences, hits).items():
+        hits[i] = hits[i] + found
     mentions, unresolved = find_mentions(tokens, gaz, lex)
     assign_roles(lex, tokens, sentences, mentions, hits)
     labels = _labels(text, sentences, hits)

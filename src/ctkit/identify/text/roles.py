@@ -46,6 +46,10 @@ def _ru_case_role(tokens: list[Token], after: int, mention: Mention, prep: str) 
         return "origin"
     if prep in {"с", "со"}:
         return "origin" if "gent" in cases or not cases else None
+    if not cases & {"accs", "loct", "loc2"} and tokens[mention.last - 1].cyr:
+        # a name the morphology misreads ("в Самару" as a dative): the ending tells accusative from prepositional
+        ending = tokens[mention.last - 1].lower[-1:]
+        cases = {"accs"} if ending in {"у", "ю"} else {"loct"} if ending in {"е", "и"} else cases
     if "accs" in cases and not cases & {"loct", "loc2"}:
         return "destination"
     return "in" if cases & {"loct", "loc2"} or not cases else None
@@ -83,6 +87,18 @@ def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) ->
         # "a citizen of Moldova", "native of Ukraine"
         if _cue_before(lex, "origin_verbs", tokens, after, lo) is not None:
             return "origin"
+    return _verb_role(lex, tokens, after, lo)
+
+
+def _verb_role(lex: Lexicon, tokens: list[Token], after: int, lo: int) -> str | None:
+    """"left Tashkent", "покинула Москву" -> origin; "reached Samara", "добралась до Новосибирска" -> destination."""
+    if after <= lo:
+        return None
+    if lex.role_cues["departure_verbs"].find(tokens, after - 1, after):
+        return "origin"
+    prep = after - 1 if lex.lang == "ru" and tokens[after - 1].lower == "до" else after
+    if prep > lo and lex.role_cues["arrival_verbs"].find(tokens, max(lo, prep - 2), prep):
+        return "destination"
     return None
 
 
@@ -114,10 +130,13 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
         return "origin"
     if any(_returning(lex, tokens, k, lo) for k in range(max(lo, m.first - 3), m.first + 1)):
         return "origin"  # "sent back to her family in Moldova", "sent money home to her family in Chisinau"
+    if prep > lo and lex.role_cues["arrival_verbs"].find(tokens, max(lo, prep - 3), prep):
+        return "destination"  # "arrived in Samara", "оказалась в Москве"
     to = [k for k in range(max(lo, m.first - 5), m.first - 2)
-          if lex.role_cues["destination_preps"].find(tokens, k, k + 1)]
-    if lex.lang == "en" and to and not lex.role_cues["kin"].find(tokens, to[-1], m.first):
-        return "destination"  # "taken to a flat in Berlin", "moved into a house in Sopot" (not "to her family in X")
+          if lex.role_cues["destination_preps"].find(tokens, k, k + 1)
+          and (lex.lang == "en" or _accusative_after(tokens, k))]
+    if to and not lex.role_cues["kin"].find(tokens, to[-1], m.first):
+        return "destination"  # "taken to a flat in Berlin", "доставили в квартиру в Москве" (not "to her family")
     if lex.negation.strong.find(tokens, sentence.first, sentence.last):
         return "other"  # "no signs of trafficking were found at a cafe in X": X is not a destination
     exploitation = any(h.category in {"exploitation", "sectors"} for h in hits)
@@ -127,6 +146,27 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
     if exploitation or lex.role_cues["exploitation_verbs"].find(tokens, sentence.first, sentence.last):
         return "destination"
     return "other"
+
+
+def _accusative_after(tokens: list[Token], k: int) -> bool:
+    """"в квартиру", "на склад": a Russian preposition of direction (accusative), not of place ("в семье")."""
+    noun = next((t for t in tokens[k + 1:k + 4] if t.pos == "NOUN"), None)
+    return noun is not None and "accs" in noun.cases and not noun.cases & {"loct", "loc2"}
+
+
+def _onward(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], mentions: list[Mention]) -> None:
+    """"to Moscow, from where they were driven to Kazan", "до Новосибирска, откуда её доставили в Сургут": a
+    destination followed by "from there" and a later destination was a stop on the way."""
+    for i, m in enumerate(mentions):
+        if "destination" not in m.roles:
+            continue
+        stop = sentences[min(m.sent + 1, len(sentences) - 1)].last
+        cue = next((s for _p, s, _e in lex.role_cues["onward"].find(tokens, m.last, stop)), None)
+        if cue is None or any(o.first < cue for o in mentions[i + 1:] if o.sent <= m.sent + 1 and not o.demonym):
+            continue  # no "from there", or another place stands between
+        if any("destination" in o.roles and o.first > cue and o.sent <= m.sent + 1 for o in mentions[i + 1:]):
+            m.roles.discard("destination")
+            m.roles.add("transit")
 
 
 def _beside_office(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence) -> bool:
@@ -193,3 +233,4 @@ def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], m
         if not m.roles:
             m.roles.add("other")
         previous = m
+    _onward(lex, tokens, sentences, mentions)

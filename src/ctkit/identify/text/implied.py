@@ -1,0 +1,101 @@
+"""Facts a text implies without naming them, and overlaps between categories, decided sentence by sentence.
+
+- An activity beside a means of control implies its form of exploitation when the document names none: "she had
+  to see men every night and the owner kept the money" (sexual exploitation), "asked drivers for coins and was
+  beaten if she brought back too little" (begging), "used him to carry drugs and threatened his sister"
+  (criminality); work itself implies forced labour only beside two different means of control.
+- A parent's or husband's drinking is a household risk (``family_violence``), not the person's own addiction.
+- A match inside a longer match of another category belongs to that one: "could not pay the rent" (poverty) is no
+  unpaid wage, "pay off family debts" (economic need) no debt bondage.
+"""
+
+from __future__ import annotations
+
+from ctkit.identify.text.lexicon import Hit, Lexicon
+from ctkit.identify.text.tokens import Sentence, Token
+
+__all__ = ["CONTROL_MEANS", "implied_forms", "household_substance", "without_nested"]
+
+# Means of control that, unlike a false promise or a psychological word, show a person was held in the activity.
+CONTROL_MEANS = frozenset({"withheld_wages", "withholds_documents", "excessive_working_hours", "restricts_movement",
+                           "debt_bondage", "poor_living_conditions", "physical_abuse", "threats", "isolation",
+                           "sale_of_person", "restricts_medical_care"})
+# The number of distinct means of control an activity needs beside it (sentence and the next one).
+_NEEDED = {"sexual_exploitation": 1, "forced_begging": 1, "forced_criminality": 1, "forced_labour": 2}
+# A parent or husband this many words before an alcohol or drug word ("Their mother, a single parent struggling
+# with alcohol addiction"), or a few words after it ("alcoholic parents"), is the one who drinks.
+_KIN_BEFORE, _KIN_AFTER = 8, 3
+_COORDINATORS = frozenset({"and", "but", "и", "но", "а"})
+# A longer match of the key category absorbs matches of these categories (None: any label) lying inside it; the other
+# way round would lose facts that gapped patterns span ("forced disabled people to beg" keeps the disability).
+_ABSORBS: dict[str, dict[str, frozenset[str] | None]] = {
+    "vulnerabilities": {"means": None}, "exploitation": {"vulnerabilities": frozenset({"substance_abuse"})}}
+# Sectors whose own forms (domestic servitude, sexual exploitation) the document-level inference gives instead.
+_NOT_LABOUR = frozenset({"domestic_work", "sex_industry"})
+
+
+def _control(hits: list[Hit], with_coercion: bool) -> set[str]:
+    return {h.label for h in hits if h.category == "means"
+            and (h.label in CONTROL_MEANS or (with_coercion and h.label == "coercion"))}
+
+
+def implied_forms(lex: Lexicon, tokens: list[Token], sentences: list[Sentence],
+                  hits: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
+    """Exploitation hits implied by an activity and means of control, by sentence; none when a form is named."""
+    if any(h.category == "exploitation" for found in hits.values() for h in found):
+        return {}
+    sectors = {h.label for found in hits.values() for h in found if h.category == "sectors"}
+    implied: dict[int, list[Hit]] = {}
+    for i, sentence in enumerate(sentences):
+        near = [h for k in (i - 1, i, i + 1) for h in hits.get(k, [])]
+        for form, cues in lex.implied.items():
+            if form == "forced_labour" and sectors & _NOT_LABOUR:
+                continue
+            means = _control(near, with_coercion=form != "forced_labour")
+            if len(means) < _NEEDED[form]:
+                continue
+            found = lex.negation.keep(tokens, sentence, cues.find(tokens, sentence.first, sentence.last))
+            if found:
+                _p, first, last = found[0]
+                implied.setdefault(i, []).append(Hit("exploitation", form, first, last))
+    return implied
+
+
+def household_substance(lex: Lexicon, tokens: list[Token], sentence: Sentence, hits: list[Hit]) -> list[Hit]:
+    """Substance-abuse hits next to a parent or husband become family violence ("an alcoholic mother")."""
+    if not any(h.label == "substance_abuse" for h in hits):
+        return hits
+    kin = [s for _p, s, e in lex.household.find(tokens, sentence.first, sentence.last)
+           if e >= len(tokens) or tokens[e].text not in {"'", "’"}]  # "her stepfather's violence" is not his drinking
+    out = []
+    for h in hits:
+        if h.label == "substance_abuse" and any(_drinker(tokens, k, h) for k in kin):
+            h = Hit(h.category, "family_violence", h.first, h.last)
+        out.append(h)
+    return out
+
+
+def _drinker(tokens: list[Token], kin: int, hit: Hit) -> bool:
+    """The relative is the one who drinks: just after the hit, or before it with no "and" opening another predicate
+    in between ("ran away because of her stepfather's violence and had used drugs" is her own use)."""
+    if hit.last <= kin < hit.last + _KIN_AFTER:
+        return True
+    return hit.first - _KIN_BEFORE <= kin < hit.first and not any(
+        t.lower in _COORDINATORS for t in tokens[kin + 1:hit.first])
+
+
+def without_nested(hits: list[Hit]) -> list[Hit]:
+    """Drop a match that lies inside a longer match of a category that absorbs it (see ``_ABSORBS``). The same
+    words read as a means and a vulnerability ("жили впроголодь", "went hungry") are a means of control only in a
+    sentence that tells of exploitation or a sector; otherwise they describe the person's life before."""
+    exploited = any(h.category in {"exploitation", "sectors"} for h in hits)
+    return [h for h in hits if not any(_absorbed(h, o, exploited) for o in hits)]
+
+
+def _absorbed(h: Hit, o: Hit, exploited: bool) -> bool:
+    if (o.first, o.last) == (h.first, h.last) and {o.category, h.category} == {"means", "vulnerabilities"}:
+        return h.category == ("vulnerabilities" if exploited else "means")
+    labels = _ABSORBS.get(o.category, {})
+    if h.category not in labels or (labels[h.category] is not None and h.label not in labels[h.category]):
+        return False
+    return o.first <= h.first and h.last <= o.last and (o.last - o.first) > (h.last - h.first)
