@@ -9,7 +9,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from ctkit.identify.text.gazetteer import load_gazetteer
-from ctkit.identify.text.implied import household_substance, implied_forms, without_nested
+from ctkit.identify.text.implied import (
+    CONTROL_MEANS,
+    household_substance,
+    implied_forms,
+    without_nested,
+    without_own,
+)
 from ctkit.identify.text.inputs import DEFAULT_MAX_CHARS, check_text
 from ctkit.identify.text.language import SUPPORTED, detect_language
 from ctkit.identify.text.lexicon import CATEGORIES, Hit, load_lexicon
@@ -21,11 +27,8 @@ from ctkit.identify.text.victims import victim_profile
 __all__ = ["extract", "empty_result", "Suggester", "ROLE_ORDER"]
 
 ROLE_ORDER = ("origin", "transit", "destination", "other")
-# Means of control that, two or more together in a sector, indicate the form of exploitation even when the text
-# never names it (the ILO indicator approach): withheld wages and passports on a building site are forced labour.
-_CONTROL_MEANS = ("withheld_wages", "withholds_documents", "excessive_working_hours", "restricts_movement",
-                  "debt_bondage", "poor_living_conditions", "physical_abuse", "threats", "isolation", "sale_of_person",
-                  "restricts_medical_care")
+# Sectors where two means of control (CONTROL_MEANS) indicate forced labour even when the text never names it (the
+# ILO indicator approach): withheld wages and passports on a building site are forced labour.
 _LABOUR_SECTORS = ("agriculture", "construction", "fishing", "manufacturing", "market_trading", "hospitality",
                    "beauty_services", "other")
 
@@ -93,7 +96,7 @@ def _infer_exploitation(labels: dict[str, list[dict]]) -> None:
         first = next(x for x in labels["exploitation"] if x["label"] == "forced_labour")
         labels["exploitation"].append({**first, "label": "domestic_servitude"})
         return
-    means = [x for x in labels["means"] if x["label"] in _CONTROL_MEANS]
+    means = [x for x in labels["means"] if x["label"] in CONTROL_MEANS]
     sectors = {x["label"] for x in labels["sectors"]}
     if named:  # a named form (begging, marriage...) already accounts for the means
         return
@@ -145,7 +148,7 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     tokens, sentences = tokenize(text, lang)
     hits = {i: lex.category_hits(tokens, s) for i, s in enumerate(sentences)}
     for i, sentence in enumerate(sentences):
-        found = without_nested(household_substance(lex, tokens, sentence, hits[i]))
+        found = without_own(tokens, without_nested(household_substance(lex, tokens, sentence, hits[i])))
         hits[i] = _without_generic_labour(found + _generic_exploitation(lex, tokens, sentence, found))
     for i, found in implied_forms(lex, tokens, sentences, hits).items():
         hits[i] = hits[i] + found

@@ -99,6 +99,15 @@ def _verb_role(lex: Lexicon, tokens: list[Token], after: int, lo: int) -> str | 
     prep = after - 1 if lex.lang == "ru" and tokens[after - 1].lower == "до" else after
     if prep > lo and lex.role_cues["arrival_verbs"].find(tokens, max(lo, prep - 2), prep):
         return "destination"
+    if prep < after and lex.role_cues["origin_preps"].find(tokens, max(lo, prep - 6), prep):
+        return "destination"  # "довезли из Армении до Москвы": "до" after "из" ends the journey
+    if lex.lang == "ru" and after - 2 >= lo and tokens[after - 1].pos == "NOUN" and lex.role_cues[
+            "destination_preps"].find(tokens, after - 2, after - 1):
+        # "в гостиницы Калининграда", "на стройки Подмосковья": a genitive place after "в" + a noun
+        noun = tokens[after - 1]
+        if "accs" in noun.cases and not noun.cases & {"loct", "loc2"}:
+            return "destination"
+        return "in" if noun.cases & {"loct", "loc2"} else None
     return None
 
 
