@@ -26,6 +26,7 @@ class Mention:
     demonym: bool = False
     roles: set[str] = field(default_factory=set)
     prep_role: str | None = None  # role given by a preposition or a person noun, carried along lists
+    in_place: bool = False  # after "in" / "в" + prepositional, where the sentence decides the role
 
 
 def _name_like(span: list[Token]) -> bool:

@@ -97,17 +97,19 @@ def _verb_role(lex: Lexicon, tokens: list[Token], after: int, lo: int) -> str | 
     if lex.role_cues["departure_verbs"].find(tokens, after - 1, after):
         return "origin"
     prep = after - 1 if lex.lang == "ru" and tokens[after - 1].lower == "до" else after
-    if prep > lo and lex.role_cues["arrival_verbs"].find(tokens, max(lo, prep - 2), prep):
+    if prep > lo and (lex.role_cues["arrival_verbs"].find(tokens, max(lo, prep - 2), prep) or (
+            prep < after and lex.role_cues["vehicles"].find(tokens, max(lo, prep - 2), prep))):
         return "destination"
+    if tokens[after - 1].lower == "for" and lex.role_cues["departure_verbs"].find(tokens, max(lo, after - 6), after):
+        return "destination"  # "the boat left Odesa for Istanbul"
     if prep < after and lex.role_cues["origin_preps"].find(tokens, max(lo, prep - 6), prep):
         return "destination"  # "довезли из Армении до Москвы": "до" after "из" ends the journey
     if lex.lang == "ru" and after - 2 >= lo and tokens[after - 1].pos == "NOUN" and lex.role_cues[
             "destination_preps"].find(tokens, after - 2, after - 1):
         # "в гостиницы Калининграда", "на стройки Подмосковья": a genitive place after "в" + a noun
-        noun = tokens[after - 1]
+        noun = tokens[after - 1]  # (not "в отношении жителя Оренбурга": a prepositional noun is left alone)
         if "accs" in noun.cases and not noun.cases & {"loct", "loc2"}:
             return "destination"
-        return "in" if noun.cases & {"loct", "loc2"} else None
     return None
 
 
@@ -178,6 +180,18 @@ def _onward(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], mentio
             m.roles.add("transit")
 
 
+def _departure_points(mentions: list[Mention]) -> None:
+    """"In Almaty he was put on a train to Novosibirsk", "Во Вроцлаве девушек встречал водитель и отвозил их в
+    Берлин": a place "in X" with no route role, before a destination in the same sentence, is where that leg began:
+    the origin, or a transit place when the text already named an origin."""
+    for i, m in enumerate(mentions):
+        if m.roles != {"other"} or m.prep_role is not None or not m.in_place:
+            continue
+        if any("destination" in o.roles and o.sent == m.sent and o.first > m.last for o in mentions[i + 1:]):
+            seen_origin = any("origin" in o.roles for o in mentions[:i])
+            m.roles = {"transit" if seen_origin else "origin"}
+
+
 def _beside_office(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence) -> bool:
     offices = lex.role_cues["offices"]
     return bool(offices.find(tokens, max(sentence.first, m.first - 2), m.first)
@@ -230,6 +244,7 @@ def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], m
             role = previous.prep_role
         if role == "in":
             role = _in_role(lex, tokens, m, sentence, hits)
+            m.in_place = role == "other"
         if role is None and not _statement_roles(lex, tokens, sentence) and _beside_office(lex, tokens, m, sentence):
             role = "office"  # "Полиция Санкт-Петербурга", "Manchester police"
         if role == "office":
@@ -243,3 +258,4 @@ def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], m
             m.roles.add("other")
         previous = m
     _onward(lex, tokens, sentences, mentions)
+    _departure_points(mentions)
