@@ -88,6 +88,11 @@ def test_release_is_charged_and_states_its_parameters(released):
     assert stated == entry.parameters
     assert {"epsilon", "delta", "reporting_length", "fabrication", "accuracy", "engine", "seeded"} <= stated.keys()
     assert stated["reporting_length"] == 3 and stated["seeded"] is False
+    # the parts of the budget add up to what was charged (sequential composition)
+    assert stated["epsilon"] == 50.0
+    assert stated["synthesis_epsilon"] + stated["year_histogram_epsilon"] == pytest.approx(50.0)
+    first, last = stated["year_range"]
+    assert set(stated["dp_year_counts"]) == {str(year) for year in range(first, last + 1)}
 
 
 def test_records_are_in_the_ctdc_synthetic_layout_with_true_values_only(released, true_table: pd.DataFrame):
@@ -96,7 +101,10 @@ def test_records_are_in_the_ctdc_synthetic_layout_with_true_values_only(released
     assert list(records.columns) == COLUMNS
     assert len(records) == release.parameters["dp_number_of_records"]
     for column in COLUMNS:
-        assert set(records[column]) <= set(true_table[column].astype(str)) | {""}, column
+        # a year may come from the DP year histogram over the public range, where noise can give an empty year
+        allowed = set(release.parameters["dp_year_counts"]) if column == "yearOfRegistration" else set()
+        assert set(records[column]) <= set(true_table[column].astype(str)) | {""} | allowed, column
+    assert (records["yearOfRegistration"] != "").all()
     assert list(release.aggregates.columns) == ["combination", "length", "count"]
     assert set(release.aggregates["length"]) <= {1, 2, 3} and (release.aggregates["count"] > 0).all()
 
@@ -151,13 +159,24 @@ def test_refusals_charge_nothing(store: Engine, true_table: pd.DataFrame, releas
     assert ledger.spent("demo") == spent
 
 
-def test_missing_years_are_drawn_from_the_dp_year_counts_only():
+def test_missing_years_are_drawn_from_the_dp_year_histogram_where_years_are_short():
     from ctkit.share.disclosure.synthetic import _with_required_year
 
     records = pd.DataFrame({"yearOfRegistration": ["2020", "", "", ""], "gender": ["Man", "", "Woman", ""]})
-    filled, imputed = _with_required_year(records, {"yearOfRegistration:2019": 30, "gender:Man": 50,
-                                                    "yearOfRegistration:2019;gender:Man": 20})
+    filled, imputed = _with_required_year(records, {"2019": 30, "2020": 1, "2021": 0})
+    # 2020 already has its one record: only 2019 is short, so every drawn year is 2019
     assert imputed == 3 and list(filled["yearOfRegistration"]) == ["2020", "2019", "2019", "2019"]
     assert list(records["yearOfRegistration"]) == ["2020", "", "", ""]  # the input is not changed
-    with pytest.raises(DisclosureError, match="no registration year survived"):
-        _with_required_year(records, {"gender:Man": 50})
+    with pytest.raises(DisclosureError, match="noisy count is zero"):
+        _with_required_year(records, {"2019": 0, "2020": 0})
+
+
+def test_dp_year_histogram_covers_the_public_range_only():
+    from ctkit.share.disclosure.synthetic import dp_year_counts
+
+    years = pd.Series(["2019"] * 400 + ["2021"] * 200 + ["1950"] * 50)
+    counts = dp_year_counts(years, range(2018, 2023), epsilon=5.0)
+    assert list(counts) == ["2018", "2019", "2020", "2021", "2022"]  # 1950 is outside: never a category
+    assert all(n >= 0 for n in counts.values())
+    # discrete Laplace of scale 0.2: a count more than 10 off has probability below 1e-20
+    assert abs(counts["2019"] - 400) <= 10 and abs(counts["2021"] - 200) <= 10 and counts["2020"] <= 10

@@ -14,6 +14,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from sqlalchemy import Engine
 
 from ctkit.errors import DisclosureError, ValidationError
 from ctkit.share.disclosure.combinations import as_text, canonical, length_of
+from ctkit.share.disclosure.dp_mechanisms import count_measurement
 from ctkit.share.disclosure.dp_synth_engine import SynthesisParameters, synthesise
 from ctkit.share.disclosure.ledger import PrivacyLedger, check_privacy_parameters
 from ctkit.share.disclosure.release import ChargedRelease
@@ -34,6 +36,10 @@ from ctkit.share.formats.store_scan import scan
 SYNTHETIC_LAYOUT = "ctdc-synthetic"
 YEAR = "yearOfRegistration"
 MECHANISM = "pac-synth.dp_aggregate_seeded"
+# Share of epsilon spent on a separate DP histogram of registration years: pac-synth may suppress most years on
+# small data (its 1-counts get a small part of the budget), and the layout requires a year on every record.
+YEAR_EPSILON_SHARE = 0.05
+FIRST_YEAR = 2000
 AGGREGATE_COLUMNS = ("combination", "length", "count")
 FILES = {"records": "synthetic.csv", "aggregates": "dp_aggregates.csv", "parameters": "release.json",
          "utility": "utility_internal.csv"}
@@ -74,7 +80,7 @@ def true_synthetic_table(engine: Engine, *, chunk: int = 50_000) -> pd.DataFrame
 def release_synthetic(true_table: pd.DataFrame, *, dataset: str, epsilon: float, delta: float,
                       ledger: PrivacyLedger, reporting_length: int = 3, fabrication: str = "balanced",
                       accuracy: str = "prioritize_long_combinations", zeros_are_values: bool = False,
-                      product: str = "ctdc-synthetic-v2",
+                      product: str = "ctdc-synthetic-v2", years: tuple[int, int] | None = None,
                       actor_id: str | None = None, progress: Callable[[str], None] | None = None
                       ) -> SyntheticRelease:
     """Synthesise DP microdata from ``true_table`` (CTDC synthetic v2 columns) and charge (epsilon, delta).
@@ -83,23 +89,37 @@ def release_synthetic(true_table: pd.DataFrame, *, dataset: str, epsilon: float,
     number of records, bad parameters), DisclosureError (no budget agreed) or BudgetExceeded; nothing is charged
     then. pac-synth cannot be seeded: each call gives different records.
 
+    The budget is split: ``YEAR_EPSILON_SHARE`` of epsilon buys a discrete Laplace histogram of registration years
+    over the public range ``years`` (default 2000 to this year), from which records that pac-synth left without a
+    year get one; pac-synth gets the rest of epsilon and all of delta (sequential composition).
+
     >>> release = release_synthetic(true_synthetic_table(engine), dataset="ctdc-2026", epsilon=1.0,  # doctest: +SKIP
     ...                             delta=1e-6, ledger=ledger)
     """
     say = progress or (lambda _message: None)
     check_privacy_parameters(epsilon, delta)
-    parameters = SynthesisParameters(epsilon=float(epsilon), delta=float(delta), reporting_length=reporting_length,
-                                     fabrication=fabrication, accuracy=accuracy, zeros_are_values=zeros_are_values)
+    year_epsilon = float(epsilon) * YEAR_EPSILON_SHARE
+    parameters = SynthesisParameters(epsilon=float(epsilon) - year_epsilon, delta=float(delta),
+                                     reporting_length=reporting_length, fabrication=fabrication, accuracy=accuracy,
+                                     zeros_are_values=zeros_are_values)
+    first, last = years or (FIRST_YEAR, datetime.now(UTC).year)
+    if not first <= last:
+        raise ValidationError(f"years: the first year {first} is after the last {last}")
     table = _checked(true_table, delta)
     ledger.check(dataset, epsilon=epsilon, delta=delta)
     say(f"synthesising from {len(table)} records (reporting length {reporting_length})")
     result = synthesise(table, parameters)
-    records, imputed = _with_required_year(result.records, result.aggregates)
+    year_counts = dp_year_counts(table[YEAR], range(first, last + 1), year_epsilon)
+    records, imputed = _with_required_year(result.records, year_counts)
     say(f"computing utility figures of {len(records)} synthetic records")
     utility = utility_figures(table, records, reporting_length=reporting_length, aggregates=result.aggregates,
                               zeros_are_values=parameters.zeros_are_values)
-    stated = {"kind": "dp_synthetic", "layout": SYNTHETIC_LAYOUT, **parameters.stated(),
-              "composition": "one pac-synth fit: epsilon and delta as given", "protected_unit": "one row (case)",
+    stated = {"kind": "dp_synthetic", "layout": SYNTHETIC_LAYOUT, **parameters.stated(), "epsilon": float(epsilon),
+              "synthesis_epsilon": parameters.epsilon, "year_histogram_epsilon": year_epsilon,
+              "year_range": [first, last], "dp_year_counts": year_counts,
+              "composition": "sequential: one pac-synth fit (synthesis_epsilon, delta) and one discrete Laplace "
+                             "histogram of registration years (year_histogram_epsilon)",
+              "protected_unit": "one row (case)",
               "synthetic_records": len(records), "dp_number_of_records": result.dp_records,
               "years_imputed": imputed,
               "aggregates_published": len(result.aggregates)}
@@ -157,22 +177,37 @@ def _checked(true_table: pd.DataFrame, delta: float) -> pd.DataFrame:
     return as_text(true_table[columns])
 
 
-def _with_required_year(records: pd.DataFrame, aggregates: dict[str, int]) -> tuple[pd.DataFrame, int]:
-    """Give every record a registration year (required by the layout), drawn from the DP year counts.
+def dp_year_counts(years: pd.Series, domain: range, epsilon: float) -> dict[str, int]:
+    """A discrete Laplace histogram (epsilon-DP, one row per case) of ``years`` over the public ``domain``.
 
-    pac-synth may leave any attribute empty; drawing from the published DP aggregates is post-processing, so it
-    costs no budget. Raises DisclosureError when no year survived the noise (nothing to draw from).
+    Years outside the domain are not counted (the domain is public, never taken from the data); noisy counts
+    below zero are published as zero (post-processing).
     """
-    years = {key.split(":", 1)[1]: n for key, n in aggregates.items()
-             if length_of(key) == 1 and key.startswith(f"{YEAR}:")}
+    categories = [str(year) for year in domain]
+    measurement, _scale = count_measurement(categories, d_in=1, epsilon=epsilon, delta=0.0)
+    noisy = measurement([str(value) for value in years])
+    return {year: max(int(count), 0) for year, count in zip(categories, noisy, strict=True)}
+
+
+def _with_required_year(records: pd.DataFrame, year_counts: dict[str, int]) -> tuple[pd.DataFrame, int]:
+    """Give every record a registration year (required by the layout), drawn from the DP year histogram.
+
+    Drawn in proportion to what the histogram says is still missing once pac-synth's own years are counted, so
+    the released year marginal follows the DP histogram; post-processing, no further budget. Raises
+    DisclosureError when every noisy year count is zero (nothing to draw from).
+    """
     empty = (records[YEAR] == "").to_numpy()
     if not empty.any():
         return records, 0
-    if not years:
-        raise DisclosureError("no registration year survived the noise, so the records cannot be written in the "
-                              "CTDC synthetic layout; nothing was released", hint="use a larger epsilon")
-    weights = np.array(list(years.values()), dtype=float)
-    drawn = np.random.default_rng().choice(list(years), size=int(empty.sum()), p=weights / weights.sum())
+    wanted = pd.Series(year_counts, dtype=float)
+    if wanted.sum() <= 0:
+        raise DisclosureError("every registration year's noisy count is zero, so the records cannot be written in "
+                              "the CTDC synthetic layout; nothing was released", hint="use a larger epsilon")
+    have = records.loc[~empty, YEAR].value_counts().reindex(wanted.index, fill_value=0)
+    missing = (wanted - have).clip(lower=0)
+    weights = missing if missing.sum() > 0 else wanted
+    drawn = np.random.default_rng().choice(weights.index.to_numpy(), size=int(empty.sum()),
+                                           p=(weights / weights.sum()).to_numpy())
     records = records.copy()
     records.loc[empty, YEAR] = drawn
     return records, int(empty.sum())
