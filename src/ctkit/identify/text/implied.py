@@ -93,7 +93,7 @@ def _drinker(tokens: list[Token], kin: int, hit: Hit) -> bool:
 def without_own(tokens: list[Token], hits: list[Hit]) -> list[Hit]:
     """"held their own passports", "kept their own earnings": what people keep themselves is no means of control."""
     return [h for h in hits if not (h.category == "means" and any(
-        t.lower in _OWN for t in tokens[h.first:h.last]))]
+        t.lower in _OWN for t in tokens[max(0, h.first - 1):h.last]))]  # "their own passports and kept"
 
 
 def without_nested(hits: list[Hit]) -> list[Hit]:
