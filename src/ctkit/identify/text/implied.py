@@ -100,6 +100,8 @@ def without_nested(hits: list[Hit]) -> list[Hit]:
     """Drop a match that lies inside a longer match of a category that absorbs it (see ``_ABSORBS``). The same
     words read as a means and a vulnerability ("жили впроголодь", "went hungry") are a means of control only in a
     sentence that tells of exploitation or a sector; otherwise they describe the person's life before."""
+    if not any(h.category == "vulnerabilities" for h in hits):
+        return hits  # every absorption involves a vulnerability: most sentences need no pairwise test
     exploited = any(h.category in {"exploitation", "sectors"} for h in hits)
     return [h for h in hits if not any(_absorbed(h, o, exploited) for o in hits)]
 
