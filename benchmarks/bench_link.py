@@ -33,6 +33,7 @@ import pandas as pd
 SIZES = (10_000, 100_000)
 QUICK_SIZES = (800,)
 MILLION = 1_000_000
+MODELS = ("ctkit", "plain_splink", "pprl")
 PPRL_MAX = 100_000  # encoding is pure Python HMAC: at 1M it would take longer than the rest of the run
 
 
@@ -176,14 +177,14 @@ def _in_process(target, *args) -> dict:
         return pool.submit(target, *args).result()
 
 
-def run(quick: bool = False, sizes: tuple[int, ...] | None = None) -> list[dict]:
+def run(quick: bool = False, sizes: tuple[int, ...] | None = None, models: tuple[str, ...] = MODELS) -> list[dict]:
     """Run the benchmark; returns one dict of figures per size (see the module docstring)."""
     results = []
     for n in sizes or (QUICK_SIZES if quick else SIZES):
         with tempfile.TemporaryDirectory(prefix="bench_link_") as tmp:
             folder = Path(tmp)
             figures = _in_process(_prepare, n, folder)
-            for task in ("ctkit", "plain_splink") + (("pprl",) if n <= PPRL_MAX else ()):
+            for task in (m for m in models if m != "pprl" or n <= PPRL_MAX):
                 figures[task] = _in_process(_measure, task, folder)
         results.append(figures)
         print(json.dumps(figures, indent=2), flush=True)
@@ -195,5 +196,7 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SIZES[0]} records only")
     parser.add_argument("--million", action="store_true", help="add 1M records (long: about half an hour)")
     parser.add_argument("--sizes", type=int, nargs="+", help="these record counts instead")
+    parser.add_argument("--models", nargs="+", choices=MODELS, default=MODELS, help="run only these (pprl needs ctkit)")
     args = parser.parse_args()
-    run(sizes=tuple(args.sizes or (QUICK_SIZES if args.quick else SIZES + ((MILLION,) if args.million else ()))))
+    sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES + ((MILLION,) if args.million else ()))
+    run(sizes=tuple(sizes), models=tuple(args.models))
