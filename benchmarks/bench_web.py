@@ -5,8 +5,8 @@ is asyncio + httpx in this process. Each session is a case worker with its own c
 and every fifth step saves a status change (it reads the case's version, then PATCHes it; optimistic locking).
 Bounded in requests and in time. Every HTTP request is timed on its own, end to end as the client sees it.
 Reports requests/s, p50/p95/p99 latency, p95 per kind of request, the server's own p50/p95 (a ``Server-Timing``
-header that only this benchmark's app adds), the server processes' CPU time per request (sign-ins included; the
-figure that other load on the machine hardly moves) and errors, per backend (target: p95 under 100 ms, no
+header that only this benchmark's app adds), the server processes' CPU time per request (sign-ins included; other
+load on the machine moves it far less than latency) and errors, per backend (target: p95 under 100 ms, no
 errors).
 
 PostgreSQL comes from CTKIT_TEST_POSTGRES_URL (a throwaway schema); that part is skipped with a message if unset.
@@ -192,7 +192,7 @@ async def _session(base: str, user: tuple[str, str, list[str]], steps: int, thin
 def _server_cpu_s(server: subprocess.Popen) -> float | None:
     """CPU seconds used so far by the server process and its workers (Linux ``/proc``; None elsewhere).
 
-    Unlike latency, this hardly moves when other programs load the machine: the figure to compare across runs.
+    Other programs on the machine move this far less than latency: the figure to compare across runs.
     """
     def children(pid: int) -> list[int]:
         path = Path(f"/proc/{pid}/task/{pid}/children")
