@@ -55,8 +55,8 @@ def train(
     """Estimate lambda (deterministic rules), u (random sampling) and m (EM, two blocking passes).
 
     Each EM pass blocks on some fields and so learns the m of the others: blocking on the birth date trains the
-    name levels, blocking on the name keys trains the birth date levels. Raises ``ValidationError`` on fewer
-    than 10 records (EM has nothing to learn from).
+    name, sex and origin levels, blocking on the name keys and place trains the birth date and sex levels.
+    Raises ``ValidationError`` on fewer than 10 records (EM has nothing to learn from).
     """
     from splink import block_on
 
