@@ -37,6 +37,19 @@ def test_link_run_writes_clusters_and_capture_histories(tmp_path, synthetic):
     assert again["person_id"].nunique() == clusters["person_id"].nunique()
 
 
+def test_link_run_calibrates_the_threshold_unless_one_is_given(tmp_path, synthetic):
+    import json
+
+    registers = [str(synthetic / f"{name}.parquet") for name in ("police", "ngo", "foreign")]
+    calibrated = _ok(["link", "run", *registers, "--out", str(tmp_path / "calibrated")])
+    assert "links at match probability >=" in calibrated.output
+    params = str(tmp_path / "calibrated" / "params.json")
+    _ok(["link", "run", *registers, "--out", str(tmp_path / "fixed"), "--params", params, "--accept", "0.999"])
+    chosen = json.loads((tmp_path / "calibrated" / "result" / "thresholds.json").read_text())["accept"]
+    fixed = json.loads((tmp_path / "fixed" / "result" / "thresholds.json").read_text())["accept"]
+    assert fixed == 0.999 and chosen != 0.999 and 0.5 <= chosen <= 1
+
+
 def test_share_roles_and_mismatched_key(tmp_path, synthetic, capsys):
     secret, other = tmp_path / "p.secret", tmp_path / "q.secret"
     _ok(["share", "secret", "--out", str(secret)])

@@ -33,7 +33,11 @@ def link_run(
         Path, typer.Option(help="Output folder (clusters.csv, uncertain.csv, params.json, result/).")
     ] = Path("linked"),
     params: Annotated[Path | None, typer.Option(help="Trained parameters; trains on the input when absent.")] = None,
-    accept: Annotated[float, typer.Option(help="Match probability at or above which a pair is a link.")] = 0.99,
+    accept: Annotated[float | None, typer.Option(
+        help="Fixed match probability at or above which a pair is a link; default: calibrated on this data set "
+             "so that the model expects --target-precision of the links to be true.")] = None,
+    target_precision: Annotated[float, typer.Option(
+        help="Precision the calibrated threshold aims for (ignored with --accept).", min=0.5, max=1.0)] = 0.99,
     review: Annotated[float, typer.Option(help="Lowest match probability listed for review.")] = 0.5,
     capture_histories: Annotated[Path | None, typer.Option(help="Write capture histories (estimation CSV).")] = None,
     seed: Annotated[int, typer.Option(help="Seed for training samples.")] = 1,
@@ -76,7 +80,7 @@ def link_run(
     else:
         trained = TrainedParameters.load(params)
     with _err.status("scoring candidate pairs and clustering"):
-        result = link(records, trained, accept=accept, review=review)
+        result = link(records, trained, accept=accept, review=review, target_precision=target_precision)
         clusters = result.clusters()
     out.mkdir(parents=True, exist_ok=True)
     trained.save(out / "params.json")
@@ -86,7 +90,8 @@ def link_run(
     if capture_histories is not None:
         write_capture_histories(histories(clusters, lists=list(dict.fromkeys(records["list"]))), capture_histories)
     persons = clusters["person_id"].nunique()
-    _err.print(f"{len(records)} records -> {persons} persons; {len(result.uncertain())} pairs to review")
+    _err.print(f"{len(records)} records -> {persons} persons; links at match probability >= {result.accept:.3f}; "
+               f"{len(result.uncertain())} pairs to review")
     if to_store:
         _queue(result, trained, data_dir)
 
