@@ -115,8 +115,8 @@ def test_rotation_keeps_data_readable_with_the_new_key_only(engine: Engine, tmp_
     cases = [full_case(name=f"N{i}") for i in range(30)]
     repo.add_many(cases)
     seen = []
-    new_id, count = rotate_keys(engine, provider, progress=lambda done, total: seen.append((done, total)))
-    assert count == 30 and seen[-1] == (30, 30)
+    new_id, count, secrets = rotate_keys(engine, provider, progress=lambda done, total: seen.append((done, total)))
+    assert count == 30 and secrets == 0 and seen[-1] == (30, 30)
     new_ring = read_keyring(path)
     assert new_ring.active_id == new_id != old_ring.active_id
     assert set(new_ring.keys) == {new_id}

@@ -127,7 +127,9 @@ def test_key_rotation_reseals_totp_secrets(engine: Engine, tmp_path: Path):
     path = tmp_path / "keys.json"
     old_ring = create_key_file(path)
     user_id, secret = add_user(engine, FieldCipher(old_ring))
-    new_id, _ = rotate_keys(engine, FileKeyProvider(path))
+    add_user(engine, FieldCipher(old_ring), "second")
+    new_id, persons, secrets = rotate_keys(engine, FileKeyProvider(path))
+    assert (persons, secrets) == (0, 2)
     assert row(engine, user_id).totp_key_id == new_id
     with transaction(engine) as session:
         assert totp.read_secret(session, user_id, FieldCipher(read_keyring(path))) == secret

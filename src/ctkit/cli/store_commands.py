@@ -120,7 +120,7 @@ def print_stats(summary: dict) -> None:
 
 @keys_app.command("rotate")
 def rotate(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
-    """Re-encrypt all personal data under a fresh key in one transaction, then retire the old key.
+    """Re-encrypt all personal data and TOTP secrets under a fresh key in one transaction, then retire the old key.
 
     Example: ctkit keys rotate --data-dir ./ctkit-data
     """
@@ -128,9 +128,10 @@ def rotate(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
 
     with open_store(_settings(data_dir)) as store, progress_bar("re-encrypting persons", None) as bar:
         task = bar.task_ids[0]
-        key_id, count = rotate_keys(store.engine, store.keys,
-                                    progress=lambda done, total: bar.update(task, completed=done, total=total))
-    typer.echo(f"rotated to key {key_id}: {count} persons re-encrypted")
+        done = rotate_keys(store.engine, store.keys,
+                           progress=lambda done, total: bar.update(task, completed=done, total=total))
+    typer.echo(f"rotated to key {done.key_id}: {done.persons} persons and {done.totp_secrets} TOTP secrets "
+               "re-encrypted")
 
 
 def demo(

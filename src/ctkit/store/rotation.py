@@ -11,6 +11,7 @@ A crash after 1 or 2 leaves a key file that still decrypts every row; running th
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import NamedTuple
 
 from sqlalchemy import Engine, bindparam, func, select, update
 
@@ -24,7 +25,16 @@ BATCH = 1000
 Progress = Callable[[int, int], None]  # (done, total)
 
 
-def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -> int:
+class Rotation(NamedTuple):
+    """What :func:`rotate_keys` did: the new key's id and how many values it re-encrypted."""
+
+    key_id: str
+    persons: int
+    totp_secrets: int
+
+
+def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -> tuple[int, int]:
+    """(persons, TOTP secrets) re-encrypted with the cipher's active key, in one transaction."""
     p = t.persons.c
     stmt = (update(t.persons).where(p.id == bindparam("pid"))
             .values(personal_ciphertext=bindparam("blob"), key_id=bindparam("kid")))
@@ -50,16 +60,17 @@ def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -
             last = rows[-1][0]
             if progress:
                 progress(done, total)
-        reseal_all(conn, cipher)  # the account table is small: one step, same transaction
-    return done
+        secrets = reseal_all(conn, cipher)  # the account table is small: one step, same transaction
+    return done, secrets
 
 
-def rotate_keys(engine: Engine, provider: KeyProvider, progress: Progress | None = None) -> tuple[str, int]:
+def rotate_keys(engine: Engine, provider: KeyProvider, progress: Progress | None = None) -> Rotation:
     """Generate a new key, re-encrypt all personal data and TOTP secrets with it, and retire the old keys.
 
-    Returns (new key id, number of persons re-encrypted). Raises ConfigurationError when keys do not come from a
-    key file (a key given in the environment must be rotated by whoever manages that variable), KeyMaterialError
-    if a stored value cannot be decrypted with the current keys (then nothing is changed in the database).
+    Returns the new key id and the number of persons and of TOTP secrets re-encrypted. Raises ConfigurationError
+    when keys do not come from a key file (a key given in the environment must be rotated by whoever manages that
+    variable), KeyMaterialError if a stored value cannot be decrypted with the current keys (then nothing is
+    changed in the database).
     """
     if not isinstance(provider, FileKeyProvider):
         raise ConfigurationError("key rotation needs a key file", hint="unset CTKIT_MASTER_KEY and use keys.json")
@@ -67,6 +78,6 @@ def rotate_keys(engine: Engine, provider: KeyProvider, progress: Progress | None
     key = new_key()
     staged = KeyRing(key_fingerprint(key), {**old.keys, key_fingerprint(key): key})
     write_keyring(provider.path, staged)
-    count = _reencrypt(engine, FieldCipher(staged), progress)
+    persons, secrets = _reencrypt(engine, FieldCipher(staged), progress)
     write_keyring(provider.path, KeyRing(staged.active_id, {staged.active_id: key}))
-    return staged.active_id, count
+    return Rotation(staged.active_id, persons, secrets)
