@@ -10,6 +10,7 @@ from datetime import date
 from pydantic import Field, model_validator
 
 from ctkit.model.common import CountryCode, ModelBase, RegionCode, TriState, coded, flags_of, new_id
+from ctkit.model.perpetrator import CasePerpetrator
 from ctkit.model.person import Person
 from ctkit.model.screening import ScreeningResult
 from ctkit.model.services import Assistance, Consent, LegalProceeding, Referral
@@ -70,8 +71,25 @@ class Case(ModelBase):
     assistance: list[Assistance] = Field(default_factory=list)
     consents: list[Consent] = Field(default_factory=list)
     proceedings: list[LegalProceeding] = Field(default_factory=list)
+    perpetrators: list[CasePerpetrator] = Field(default_factory=list)
     screenings: list[ScreeningResult] = Field(default_factory=list)
     source: str | None = Field(default=None, max_length=80)
+
+    @model_validator(mode="after")
+    def _perpetrators_known(self) -> Case:
+        ids = [p.perpetrator.id for p in self.perpetrators]
+        if len(set(ids)) != len(ids):
+            raise ValueError("a perpetrator is listed twice on the case")
+        labels = [p.label for p in self.perpetrators if p.label]
+        if len(set(labels)) != len(labels):
+            raise ValueError("two perpetrators of the case share a label")
+        for i, proceeding in enumerate(self.proceedings):
+            if proceeding.perpetrator_id is not None and proceeding.perpetrator_id not in ids:
+                raise ValueError(f"proceedings.{i}.perpetrator_id names no perpetrator of the case")
+        return self
+
+    def perpetrator(self, perpetrator_id: str) -> CasePerpetrator | None:
+        return next((p for p in self.perpetrators if p.perpetrator.id == perpetrator_id), None)
 
     def route(self, event_type: str | None = None) -> list[TraffickingEvent]:
         """Events in route order (recruitment, transit, exploitation; then by date), optionally one type."""

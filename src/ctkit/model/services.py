@@ -69,10 +69,15 @@ class Assistance(ModelBase):
 
 
 class LegalProceeding(ModelBase):
-    """Criminal-justice track per perpetrator. Assistance never depends on it."""
+    """Criminal-justice track per perpetrator. Assistance never depends on it.
+
+    ``perpetrator_id`` names one of the case's perpetrators (:class:`ctkit.model.CasePerpetrator`);
+    ``perpetrator_ref`` is the case-local reference (``P1``...) older records carry, kept as it was written.
+    """
 
     id: str = Field(default_factory=new_id)
-    perpetrator_ref: str = Field(default="P1", max_length=40)
+    perpetrator_id: str | None = None
+    perpetrator_ref: str | None = Field(default=None, max_length=40)
     status: coded("justice_status") = "reported"  # type: ignore[valid-type]
     victim_role: str | None = Field(default=None, pattern="^(witness|injured_party|none)$")
     non_punishment: TriState = TriState.unknown

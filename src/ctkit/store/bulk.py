@@ -18,6 +18,7 @@ from ctkit.model import Case
 from ctkit.store import tables as t
 from ctkit.store.crypto import FieldCipher
 from ctkit.store.mapping import TableRows, case_rows
+from ctkit.store.perpetrators import upsert_perpetrators
 
 # Parents before children, so foreign keys hold at every insert.
 INSERT_ORDER: tuple[str, ...] = tuple(table.name for table in t.CASE_TABLES if table is not t.organisations)
@@ -60,9 +61,12 @@ class BulkWriter:
         if not self._buffered:
             return
         persons = self._split_existing_persons(self._buffer.pop("persons", []))
+        perpetrators = self._buffer.pop("perpetrators", [])  # shared by cases: upserted, like persons
         try:
             if persons:
                 self.conn.execute(t.persons.insert(), persons)
+            if perpetrators:
+                upsert_perpetrators(self.conn, perpetrators)
             for name in INSERT_ORDER[1:]:
                 rows = self._buffer.get(name)
                 if rows:

@@ -16,6 +16,7 @@ from ctkit.model import (
     Exploitation,
     LegalProceeding,
     LifecycleEvent,
+    Perpetrator,
     Person,
     Recruitment,
     Referral,
@@ -25,6 +26,7 @@ from ctkit.model import (
 )
 from ctkit.store import tables as t
 from ctkit.store.crypto import FieldCipher
+from ctkit.store.perpetrators import link_rows, links_from_rows, perpetrator_rows
 
 Row = dict[str, Any]
 TableRows = dict[str, list[Row]]
@@ -119,6 +121,8 @@ def child_rows(case: Case) -> TableRows:
                                       "on_date": stage.on, "outcome": stage.outcome})
     for position, agency in enumerate(dict.fromkeys(case.recorded_by)):  # a set in the store, order kept
         out["case_recorded_by"].append({"case_id": case.id, "position": position, "agency": agency})
+    if case.perpetrators:
+        out["case_perpetrators"] = link_rows(case)
     for table, columns in _CHILD_FLAGS.items():
         for row in out.get(table, ()):
             for column in columns:
@@ -129,6 +133,8 @@ def child_rows(case: Case) -> TableRows:
 def case_rows(case: Case, cipher: FieldCipher, version: int = 1) -> TableRows:
     """All rows of ``case`` keyed by table name: ``persons``, ``cases`` and the child tables."""
     rows: TableRows = {"persons": [person_row(case.person, cipher)], "cases": [case_row(case, version)]}
+    if case.perpetrators:
+        rows["perpetrators"] = perpetrator_rows(case, cipher)
     rows.update(child_rows(case))
     return rows
 
@@ -157,8 +163,10 @@ def _strip(row: Row) -> Row:
     return {k: v for k, v in row.items() if k not in ("case_id", "position")}
 
 
-def case_from_rows(case: Row, person: Person, children: dict[str, list[Row]]) -> Case:
-    """Rebuild a Case from its ``cases`` row, its Person and its child rows (each list in position order).
+def case_from_rows(case: Row, person: Person, children: dict[str, list[Row]],
+                   perpetrators: dict[str, Perpetrator] | None = None) -> Case:
+    """Rebuild a Case from its ``cases`` row, its Person, its child rows (each list in position order) and the
+    perpetrators its ``case_perpetrators`` rows name (by id).
 
     Values were validated on the way in, so the model is rebuilt without re-validation (the read path is hot).
     """
@@ -191,5 +199,6 @@ def case_from_rows(case: Row, person: Person, children: dict[str, list[Row]]) ->
                    for r in children.get("case_lifecycle", [])],
         recorded_by=[r["agency"] for r in children.get("case_recorded_by", [])],
         source=case["source"],
+        perpetrators=links_from_rows(children.get("case_perpetrators", []), perpetrators or {}),
         **fields,
     )

@@ -19,6 +19,7 @@ from sqlalchemy import Engine, MetaData
 TABLE_MODULES: tuple[str, ...] = (
     "ctkit.store.tables", "ctkit.store.accounts", "ctkit.store.audit", "ctkit.store.casework_tables",
     "ctkit.store.training_tables", "ctkit.store.ledger_tables", "ctkit.store.link_tables",
+    "ctkit.store.perpetrator_tables",
 )
 
 

@@ -18,6 +18,7 @@ from ctkit.store.bulk import BulkWriter
 from ctkit.store.captures import CaptureHistory, capture_histories
 from ctkit.store.crypto import FieldCipher
 from ctkit.store.mapping import case_from_rows, case_row, child_rows, person_from_row, person_row
+from ctkit.store.perpetrators import load_perpetrators, perpetrator_rows, upsert_perpetrators
 
 
 class CaseRepository(Protocol):
@@ -83,6 +84,8 @@ class SqlCaseRepository:
                 conn.execute(update(t.persons).where(t.persons.c.id == person["id"]).values(person))
             else:
                 conn.execute(t.persons.insert(), [person])
+            if case.perpetrators:
+                upsert_perpetrators(conn, perpetrator_rows(case, self.cipher))
             for table in t.CASE_CHILD_TABLES:
                 conn.execute(delete(table).where(table.c.case_id == case.id))
             for name, rows in child_rows(case).items():
@@ -167,8 +170,10 @@ class SqlCaseRepository:
             query = select(table).where(table.c.case_id.in_(ids)).order_by(table.c.case_id, table.c.position)
             for row in conn.execute(query).mappings():
                 children[row["case_id"]].setdefault(table.name, []).append(dict(row))
+        named = [r["perpetrator_id"] for c in children.values() for r in c.get(t.case_perpetrators.name, ())]
+        perpetrators = load_perpetrators(conn, named, self.cipher) if named else {}
         return [
-            case_from_rows(dict(case_rows[i]), persons[case_rows[i]["person_id"]], children[i])
+            case_from_rows(dict(case_rows[i]), persons[case_rows[i]["person_id"]], children[i], perpetrators)
             for i in ids
             if i in case_rows
         ]

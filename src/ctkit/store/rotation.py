@@ -19,6 +19,7 @@ from ctkit.errors import ConfigurationError
 from ctkit.store import tables as t
 from ctkit.store.crypto import FieldCipher, KeyProvider, KeyRing, key_fingerprint, new_key
 from ctkit.store.keyfile import FileKeyProvider, write_keyring
+from ctkit.store.perpetrators import reencrypt_perpetrators
 from ctkit.store.totp import reseal_all
 
 BATCH = 1000
@@ -60,6 +61,7 @@ def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -
             last = rows[-1][0]
             if progress:
                 progress(done, total)
+        reencrypt_perpetrators(conn, cipher)  # perpetrators' personal data too, or the old key's removal loses it
         secrets = reseal_all(conn, cipher)  # the account table is small: one step, same transaction
     return done, secrets
 

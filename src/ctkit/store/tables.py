@@ -30,6 +30,7 @@ from sqlalchemy import (
 from sqlalchemy.types import JSON
 
 from ctkit.store.db import Base
+from ctkit.store.perpetrator_tables import case_perpetrators, perpetrators
 from ctkit.vocab import code_list
 
 ID = String(36)  # UUID text: portable, and cheap to bulk-insert on both backends
@@ -210,7 +211,8 @@ proceedings = Table(
     Column("id", ID, primary_key=True),
     _case_fk(),
     Column("position", Integer, nullable=False),
-    Column("perpetrator_ref", String(40), nullable=False),
+    Column("perpetrator_id", ID, ForeignKey("perpetrators.id", ondelete="RESTRICT")),
+    Column("perpetrator_ref", String(40)),  # case-local reference of records older than perpetrator_id
     Column("status", CODE, nullable=False),
     Column("victim_role", String(20)),
     Column("non_punishment", FLAG, nullable=False),
@@ -221,6 +223,7 @@ proceedings = Table(
     Column("sentence_months", Integer),
     Column("compensation_awarded", FLAG, nullable=False),
     Index("ix_proceedings_case_id", "case_id"),
+    Index("ix_proceedings_perpetrator_id", "perpetrator_id"),
 )
 
 screenings = Table(
@@ -251,8 +254,10 @@ CASE_CHILD_TABLES: tuple[Table, ...] = (
     referrals,
     assistance,
     consents,
+    case_perpetrators,  # before proceedings, which name the perpetrators
     proceedings,
     screenings,
 )
 #: Every case table in insert order (parents first); delete in reverse.
-CASE_TABLES: tuple[Table, ...] = (organisations, persons, cases, *CASE_CHILD_TABLES)
+#: ``perpetrators`` are shared by cases and upserted like ``persons``.
+CASE_TABLES: tuple[Table, ...] = (organisations, persons, perpetrators, cases, *CASE_CHILD_TABLES)
