@@ -44,7 +44,7 @@ def record(cw: Casework, who: Authorizer, case_id: str, *, purpose: str, given_o
     check_date(cw, loaded.case, given_on, None, "consent")
     loaded.case.consents.append(consent)
     with writing(cw.engine) as conn:
-        version = save_case(conn, loaded.case, loaded.version)
+        version = save_case(conn, loaded)
         audit(conn, who, "consent.record", case_id, scope, consent=consent.id, purpose=purpose, version=version)
     return consent.id
 
@@ -60,6 +60,6 @@ def withdraw(cw: Casework, who: Authorizer, case_id: str, consent_id: str) -> No
         raise ConflictError("consent: already withdrawn")
     found.withdrawn_on = max(cw.today(), found.given_on)
     with writing(cw.engine) as conn:
-        version = save_case(conn, loaded.case, loaded.version)
+        version = save_case(conn, loaded)
         audit(conn, who, "consent.withdraw", case_id, scope, consent=consent_id, purpose=found.purpose,
               version=version)

@@ -10,19 +10,30 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from sqlalchemy import Connection, func, select, update
+from sqlalchemy import Connection, bindparam, func, literal_column, select, update
 
 from ctkit.errors import ConflictError, NotFoundError, ValidationError
 from ctkit.model import Case, LegalProceeding, LifecycleEvent
 from ctkit.record import machines as mx
 from ctkit.record.access import Authorizer, Target
-from ctkit.record.unit import Casework, audit, load, new_id, now, save_case, writing
+from ctkit.record.unit import Casework, Head, audit, bump, load, load_head, new_id, now, save_case, writing
+from ctkit.store import tables as tb
 from ctkit.store.casework_tables import casework_deadlines, casework_requests, casework_transitions
 from ctkit.vocab import code_list
 
 # Where each justice step's date lives on the proceeding (trial has no date field there: timeline only).
 _JUSTICE_DATE = {"reported": "reported_on", "investigation": "investigation_on", "prosecution": "prosecution_on",
                  "conviction": "verdict_on", "acquittal": "verdict_on"}
+
+# A stage appended to the case's lifecycle in one statement, after its last position (the caller has already
+# updated the case row under its version check, which serialises writers of this case).
+_lc = tb.case_lifecycle.c
+_APPEND_STAGE = tb.case_lifecycle.insert().from_select(
+    ["case_id", "position", "stage", "on_date", "outcome"],
+    select(bindparam("case_id", type_=_lc.case_id.type), func.coalesce(func.max(_lc.position) + 1, literal_column("0")),
+           bindparam("stage", type_=_lc.stage.type), bindparam("on_date", type_=_lc.on_date.type),
+           bindparam("outcome", type_=_lc.outcome.type))
+    .where(_lc.case_id == bindparam("case_id", type_=_lc.case_id.type)))
 
 
 def _last_date(conn: Connection, case_id: str, machine: str, proceeding_id: str | None) -> date | None:
@@ -33,7 +44,7 @@ def _last_date(conn: Connection, case_id: str, machine: str, proceeding_id: str 
     return conn.execute(query).scalar()
 
 
-def check_date(cw: Casework, case: Case, on: date, last: date | None, machine: str) -> None:
+def check_date(cw: Casework, case: Case | Head, on: date, last: date | None, machine: str) -> None:
     """ValidationError naming ``on`` when it is in the future, before registration or before the last step."""
     if on > cw.today():
         raise ValidationError("on: is in the future")
@@ -77,26 +88,26 @@ def _apply_justice(case: Case, t: mx.Transition, fields: dict, proceeding_id: st
     return p.id
 
 
-def _effects(conn: Connection, cw: Casework, case: Case, t: mx.Transition, on: date) -> None:
+def _effects(conn: Connection, cw: Casework, case_id: str, t: mx.Transition, on: date) -> None:
     if t.effect == "start_reflection":
         conn.execute(casework_deadlines.insert().values(
-            id=new_id(), case_id=case.id, kind="reflection_end", starts_on=on,
+            id=new_id(), case_id=case_id, kind="reflection_end", starts_on=on,
             due_on=on + timedelta(days=cw.reflection_days), status="open", extensions=0))
     elif t.effect == "retention":
         conn.execute(casework_deadlines.insert().values(
-            id=new_id(), case_id=case.id, kind="retention", starts_on=on,
+            id=new_id(), case_id=case_id, kind="retention", starts_on=on,
             due_on=on + timedelta(days=cw.retention_days), status="open", extensions=0))
-        conn.execute(update(casework_requests).where(casework_requests.c.case_id == case.id,
+        conn.execute(update(casework_requests).where(casework_requests.c.case_id == case_id,
                                                      casework_requests.c.status == "pending")
                      .values(status="approved"))
     if t.action == "reopen":
-        conn.execute(update(casework_deadlines).where(casework_deadlines.c.case_id == case.id,
+        conn.execute(update(casework_deadlines).where(casework_deadlines.c.case_id == case_id,
                                                       casework_deadlines.c.kind == "retention",
                                                       casework_deadlines.c.status == "open")
                      .values(status="cancelled"))
     if t.machine == "identification" and t.stage == "conclusive_grounds":
         # The conclusive decision ends the wait the reflection period protects; its record stays.
-        conn.execute(update(casework_deadlines).where(casework_deadlines.c.case_id == case.id,
+        conn.execute(update(casework_deadlines).where(casework_deadlines.c.case_id == case_id,
                                                       casework_deadlines.c.kind == "reflection_end",
                                                       casework_deadlines.c.status == "open").values(status="met"))
 
@@ -115,31 +126,58 @@ def apply(cw: Casework, who: Authorizer, case_id: str, machine: str, action: str
     ``fields`` holds what the transition requires (always ``on``; decisions a ``reason`` code). Raises
     ValidationError / ConflictError (see :func:`ctkit.record.machines.check`; dates out of order name ``on``),
     PermissionDenied or NotFoundError from the authorizer, ConflictError when the case changed meanwhile.
+
+    The identification and case machines move one column of the case row: they read and write that row only
+    (its lifecycle stage is appended, no other child row is touched, no personal data is decrypted). A justice
+    step changes a proceeding, so it loads the whole case.
     """
-    loaded = load(cw.repo, case_id, expected_version)
-    case = loaded.case
-    state = state_of(case, machine, proceeding_id)
+    if machine == "justice":
+        return _apply_justice_step(cw, who, case_id, action, fields, expected_version, proceeding_id)
+    head = load_head(cw.engine, case_id, expected_version)
+    status_field = mx.machine(machine).field
+    state = getattr(head, status_field)
     t = mx.check(machine, state, action, fields)
     reason = who.authorize(t.permission, Target(case_id))
     on = fields["on"]
+    if t.action == "close_referred" and fields["to_organisation"] == head.organisation_id:
+        raise ValidationError("to_organisation: must be another organisation")
     with writing(cw.engine) as conn:
-        check_date(cw, case, on, _last_date(conn, case_id, machine, proceeding_id), machine)
-        if machine == "justice":
-            proceeding_id = _apply_justice(case, t, fields, proceeding_id)
-            _add_stage(case, t.stage, on, t.outcome, once=True)
-        else:
-            setattr(case, mx.machine(machine).field, t.to)
-            _add_stage(case, t.stage, on, t.outcome, once=False)
-        if t.action == "close_referred" and fields["to_organisation"] == case.organisation_id:
-            raise ValidationError("to_organisation: must be another organisation")
-        version = save_case(conn, case, loaded.version)
-        conn.execute(casework_transitions.insert().values(
-            id=new_id(), case_id=case_id, machine=machine, action=action, from_state=state, to_state=t.to,
-            on_date=on, proceeding_id=proceeding_id, reason=fields.get("reason"), actor_id=who.actor_id,
-            organisation_id=who.organisation_id, at=now(), details={}))
-        _effects(conn, cw, case, t, on)
+        check_date(cw, head, on, _last_date(conn, case_id, machine, None), machine)
+        version = bump(conn, case_id, head.version, **{status_field: t.to})
+        if t.stage:
+            conn.execute(_APPEND_STAGE, {"case_id": case_id, "stage": t.stage, "on_date": on, "outcome": t.outcome})
+        _record_transition(conn, cw, who, case_id, machine, state, t, fields, None)
         audit(conn, who, f"case.{machine}", case_id, reason, transition=action, to=t.to, version=version)
     return version
+
+
+def _apply_justice_step(cw: Casework, who: Authorizer, case_id: str, action: str, fields: dict,
+                        expected_version: int | None, proceeding_id: str | None) -> int:
+    loaded = load(cw.repo, case_id, expected_version)
+    case = loaded.case
+    state = state_of(case, "justice", proceeding_id)
+    t = mx.check("justice", state, action, fields)
+    reason = who.authorize(t.permission, Target(case_id))
+    on = fields["on"]
+    with writing(cw.engine) as conn:
+        check_date(cw, case, on, _last_date(conn, case_id, "justice", proceeding_id), "justice")
+        proceeding_id = _apply_justice(case, t, fields, proceeding_id)
+        _add_stage(case, t.stage, on, t.outcome, once=True)
+        version = save_case(conn, loaded)
+        _record_transition(conn, cw, who, case_id, "justice", state, t, fields, proceeding_id)
+        audit(conn, who, "case.justice", case_id, reason, transition=action, to=t.to, version=version)
+    return version
+
+
+def _record_transition(conn: Connection, cw: Casework, who: Authorizer, case_id: str, machine: str, state: str,
+                       t: mx.Transition, fields: dict, proceeding_id: str | None) -> None:
+    """The timeline row of the step and its effects on deadlines and requests."""
+    on = fields["on"]
+    conn.execute(casework_transitions.insert().values(
+        id=new_id(), case_id=case_id, machine=machine, action=t.action, from_state=state, to_state=t.to,
+        on_date=on, proceeding_id=proceeding_id, reason=fields.get("reason"), actor_id=who.actor_id,
+        organisation_id=who.organisation_id, at=now(), details={}))
+    _effects(conn, cw, case_id, t, on)
 
 
 def request_closure(cw: Casework, who: Authorizer, case_id: str, on: date, reason: str) -> str:
@@ -199,7 +237,7 @@ def record_victim_details(cw: Casework, who: Authorizer, case_id: str, proceedin
     except ValueError as exc:  # pydantic's error on assignment, naming the field
         raise ValidationError(f"{name}: must be one of the allowed values") from exc
     with writing(cw.engine) as conn:
-        version = save_case(conn, loaded.case, loaded.version)
+        version = save_case(conn, loaded)
         audit(conn, who, "case.justice", case_id, scope, proceeding=proceeding_id, fields=len(changes),
               version=version)
     return version

@@ -178,7 +178,7 @@ def move(cw: Casework, who: Authorizer, referral_id: str, step: str, *, reason: 
             raise ConflictError("status: the referral was changed by someone else meanwhile")
         conn.execute(update(casework_deadlines).where(casework_deadlines.c.ref_id == referral_id,
                                                       casework_deadlines.c.status == "open").values(status="met"))
-        version = save_case(conn, loaded.case, loaded.version)
+        version = save_case(conn, loaded)
         audit(conn, who, f"referral.{step}", ref.case_id, scope, referral=referral_id, version=version)
     return status
 

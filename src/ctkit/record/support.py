@@ -71,7 +71,7 @@ def record_service(cw: Casework, who: Authorizer, case_id: str, *, service: str,
             provider_organisation_id=provider, status="planned" if planned else "delivered",
             planned_on=start_date, start_date=None if planned else start_date, end_date=end_date,
             outcome=outcome, recorded_by=who.actor_id))
-        version = save_case(conn, loaded.case, loaded.version)
+        version = save_case(conn, loaded)
         audit(conn, who, "case.assistance", case_id, scope, service=service, planned=planned, version=version)
     return service_id
 
