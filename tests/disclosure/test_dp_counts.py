@@ -7,6 +7,7 @@ below one in a million.
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -194,10 +195,13 @@ def test_the_charge_is_the_last_step(ledger: PrivacyLedger, monkeypatch):
     """A failure while computing the tables (here: OpenDP) leaves the ledger untouched."""
     import ctkit.share.disclosure.dp_counts as dp_counts
 
-    def broken(*args, **kwargs):
-        raise RuntimeError("mechanism failed")
+    real = dp_counts.count_noise
 
-    monkeypatch.setattr(dp_counts, "count_measurement", broken)
+    def broken(*args, **kwargs):
+        noise = real(*args, **kwargs)  # a real mechanism, whose noise then fails after the budget check
+        return dataclasses.replace(noise, measurement=lambda counts: (_ for _ in ()).throw(RuntimeError("failed")))
+
+    monkeypatch.setattr(dp_counts, "count_noise", broken)
     with pytest.raises(RuntimeError):
         release_dp_counts(people(50), [CountQuery("by_sex", ("sex",), SEX)], dataset="ctdc", epsilon=1.0,
                           ledger=ledger, product="test")

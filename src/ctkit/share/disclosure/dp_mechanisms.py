@@ -1,17 +1,26 @@
-"""OpenDP measurements for noisy count vectors, with the privacy loss checked by OpenDP's own privacy maps.
+"""OpenDP noise for vectors of counts, with the privacy loss checked by OpenDP's own privacy maps.
 
-OpenDP features: only ``contrib`` is enabled. It is needed because the count transformation and the discrete
-Laplace / discrete Gaussian mechanisms are contributed code whose proofs are not yet vetted by the OpenDP
-committee. ``floating-point`` is not needed: counts and their noise are integers, so no float mechanism (with
-its known rounding attacks) is used. ``honest-but-curious`` is not enabled: no user-supplied functions are
-wrapped as transformations.
+Counting happens before OpenDP (vectorised, one integer per cell of the public domain, each unit's rows clamped
+first, see :mod:`ctkit.share.disclosure.dp_counts`); OpenDP adds the noise to that vector. The vector's
+sensitivity is what one unit can change: with at most ``L`` rows per unit, each row in one cell, the L1 and the
+(worst-case) L2 distance of two neighbouring count vectors are both ``L``. That is exactly the stability OpenDP's
+own ``make_count_by_categories`` gives ``L`` rows, so the noise and the guarantee equal those of the per-row path.
+
+OpenDP features: only ``contrib`` is enabled. It is needed because the discrete Laplace and discrete Gaussian
+mechanisms are contributed code whose proofs are not yet vetted by the OpenDP committee. ``floating-point`` is not
+needed: counts and their noise are integers, so no float mechanism (with its known rounding attacks) is used.
+``honest-but-curious`` is not enabled: no user-supplied functions are wrapped as transformations.
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from functools import cache
 from importlib.metadata import version
+from typing import Any
+
+import numpy as np
 
 from ctkit.errors import DependencyMissing
 
@@ -30,33 +39,76 @@ def opendp_version() -> str:
     return version("opendp")
 
 
-def count_measurement(categories: list[str], *, d_in: int, epsilon: float, delta: float):
-    """A measurement: list of cell keys -> one noisy integer count per category (in order), and its noise scale.
+@dataclass(frozen=True)
+class CountNoise:
+    """An OpenDP measurement adding integer noise to a vector of ``cells`` counts, and what it guarantees.
 
-    ``d_in`` is how many rows one person can add or remove. delta == 0: discrete Laplace with scale d_in/epsilon
-    (pure epsilon-DP). delta > 0: discrete Gaussian, the smallest scale whose zCDP guarantee converts to
-    (epsilon, delta)-DP. Either way OpenDP's privacy map confirms the loss before the measurement is returned.
+    ``scale``: the discrete Laplace scale or the discrete Gaussian sigma. ``rho``: the zCDP parameter of the
+    Gaussian (what the ledger composes), None for Laplace (pure epsilon-DP).
+    """
+
+    measurement: Any
+    cells: int
+    sensitivity: int
+    scale: float
+    rho: float | None
+
+    def __call__(self, counts: np.ndarray) -> np.ndarray:
+        if len(counts) != self.cells:
+            raise ValueError(f"expected {self.cells} counts, got {len(counts)}")
+        return np.asarray(self.measurement(np.asarray(counts, dtype=np.int64).tolist()), dtype=np.int64)
+
+
+def count_noise(cells: int, *, sensitivity: int, epsilon: float, delta: float) -> CountNoise:
+    """Noise for a vector of ``cells`` counts that one unit changes by at most ``sensitivity`` (L1 and L2).
+
+    delta == 0: discrete Laplace with scale sensitivity / epsilon (pure epsilon-DP). delta > 0: discrete Gaussian,
+    the smallest sigma whose zCDP guarantee converts (OpenDP's ``make_zCDP_to_approxDP``, Canonne, Kamath &
+    Steinke 2020) to (epsilon, delta)-DP. Either way OpenDP's privacy map confirms the loss before it is returned.
     """
     dp = _prelude()
-    metric = "L2Distance<int>" if delta > 0 else "L1Distance<int>"
-    counts = dp.t.make_count_by_categories(dp.vector_domain(dp.atom_domain(T=str)), dp.symmetric_distance(),
-                                           categories=categories, null_category=False, MO=metric)
+    domain = dp.vector_domain(dp.atom_domain(T="i64"), size=int(cells))
     if delta > 0:
-        def approx(scale: float):
-            return dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(counts >> dp.m.then_gaussian(scale)), delta)
+        def gaussian(scale: float):
+            return dp.m.make_gaussian(domain, dp.l2_distance(T="i64"), scale)
 
-        scale = dp.binary_search_param(approx, d_in=d_in, d_out=(epsilon, delta),
-                                       bounds=_gaussian_bounds(d_in, epsilon, delta))
+        def approx(scale: float):
+            return dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(gaussian(scale)), delta)
+
+        scale = dp.binary_search_param(approx, d_in=sensitivity, d_out=(epsilon, delta),
+                                       bounds=_gaussian_bounds(sensitivity, epsilon, delta))
         measurement = approx(scale)
-        if not measurement.check(d_in, (epsilon, delta)):  # pragma: no cover - binary search returns a passing scale
+        if not measurement.check(sensitivity, (epsilon, delta)):  # pragma: no cover - the search returns a pass
             raise AssertionError("OpenDP refused the discrete Gaussian scale it found")
-        return measurement, float(scale)
-    scale = d_in / epsilon
-    measurement = counts >> dp.m.then_laplace(scale)
-    while not measurement.check(d_in, epsilon):  # float rounding in the map: widen by ulps until it passes
+        return CountNoise(measurement, int(cells), int(sensitivity), float(scale),
+                          float(gaussian(scale).map(sensitivity)))
+    scale = sensitivity / epsilon
+    measurement = dp.m.make_laplace(domain, dp.l1_distance(T="i64"), scale)
+    while not measurement.check(sensitivity, epsilon):  # float rounding in the map: widen by ulps until it passes
         scale = math.nextafter(scale, math.inf)
-        measurement = counts >> dp.m.then_laplace(scale)
-    return measurement, float(scale)
+        measurement = dp.m.make_laplace(domain, dp.l1_distance(T="i64"), scale)
+    return CountNoise(measurement, int(cells), int(sensitivity), float(scale), None)
+
+
+def zcdp_epsilon(rho: float, delta: float) -> float:
+    """The epsilon at which rho-zCDP holds as (epsilon, delta)-DP, by OpenDP's conversion (inf when delta is 0).
+
+    The conversion is that of Canonne, Kamath & Steinke (2020), never looser than Bun & Steinke's (2016)
+    rho + 2 sqrt(rho ln(1 / delta)). It is computed on a one-cell Gaussian of sensitivity 1 whose sigma gives
+    exactly ``rho`` (widened by ulps until OpenDP's map reaches it, so the answer never understates).
+    """
+    if rho <= 0:
+        return 0.0
+    if delta <= 0:
+        return math.inf
+    dp = _prelude()
+    domain, metric = dp.atom_domain(T="i64"), dp.absolute_distance(T="i64")
+    sigma = 1 / math.sqrt(2 * rho)
+    gaussian = dp.m.make_gaussian(domain, metric, sigma)
+    while gaussian.map(1) < rho:
+        sigma = math.nextafter(sigma, 0.0)
+        gaussian = dp.m.make_gaussian(domain, metric, sigma)
+    return float(dp.c.make_zCDP_to_approxDP(gaussian).map(1).epsilon(delta))
 
 
 def _gaussian_bounds(d_in: int, epsilon: float, delta: float) -> tuple[float, float]:

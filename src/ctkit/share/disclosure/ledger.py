@@ -1,9 +1,9 @@
 """The privacy-budget ledger: each data set's agreed total (epsilon, delta) and every release charged against it.
 
-Accounting is basic sequential composition: the epsilons of all releases of a data set add up, and so do their
-deltas. A release is allowed only while both sums stay within the agreed total. This is loose (advanced or zCDP
-composition would allow more releases for the same guarantee) but it is simple to state and to audit, and it
-holds for every mechanism, whatever it is.
+Each release is recorded with its own (epsilon, delta) and, for Gaussian mechanisms, its zCDP rho. How they add up
+is :mod:`ctkit.share.disclosure.accounting`: under ``basic`` accounting the epsilons add up and so do the deltas;
+under ``zcdp`` (the default) a release is also allowed when the zCDP composition of every release, converted to
+(epsilon, delta), stays within the agreed total. Both are valid bounds; the ledger shows both.
 
 Deny by default: a data set without a budget cannot be released at all. The charge is atomic with the check:
 the budget row is locked by a write at the start of the transaction (an ``UPDATE`` that changes nothing), so two
@@ -20,9 +20,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import Engine, func, insert, select, update
+from sqlalchemy import Engine, insert, select, update
 
 from ctkit.errors import BudgetExceeded, DisclosureError, ValidationError
+from ctkit.share.disclosure.accounting import (
+    ACCOUNTING_MODES,
+    DEFAULT_ACCOUNTING,
+    Spend,
+    Total,
+    basic_total,
+    zcdp_total,
+)
 from ctkit.store.ledger_tables import privacy_budgets, privacy_releases
 
 # Float sums of many small epsilons drift by ulps; a release that fits "exactly" must not be refused for that.
@@ -31,13 +39,19 @@ SLACK = 1e-9
 
 @dataclass(frozen=True)
 class Budget:
-    """Agreed total budget of one data set, what has been spent and what is left (sequential composition)."""
+    """Agreed total budget of one data set and what its releases have spent, in both accountings.
+
+    ``spent_epsilon``/``spent_delta`` and ``remaining_*`` are basic composition (sums); ``zcdp`` is the zCDP view;
+    ``in_force`` is the smaller of the views the data set's ``accounting`` allows.
+    """
 
     dataset: str
     epsilon: float
     delta: float
     spent_epsilon: float
     spent_delta: float
+    accounting: str = DEFAULT_ACCOUNTING
+    spends: tuple[Spend, ...] = ()
 
     @property
     def remaining_epsilon(self) -> float:
@@ -47,9 +61,30 @@ class Budget:
     def remaining_delta(self) -> float:
         return max(0.0, self.delta - self.spent_delta)
 
-    def allows(self, epsilon: float, delta: float) -> bool:
-        return (self.spent_epsilon + epsilon <= self.epsilon + SLACK
-                and self.spent_delta + delta <= self.delta + SLACK * max(self.delta, 1e-12))
+    @property
+    def basic(self) -> Total:
+        return basic_total(self.spends)
+
+    @property
+    def zcdp(self) -> Total:
+        return zcdp_total(self.spends, self.delta)
+
+    @property
+    def in_force(self) -> Total:
+        """The spend that counts: basic, or (zcdp accounting) whichever valid view fits and is smaller."""
+        return _in_force(self.spends, self.epsilon, self.delta, self.accounting)
+
+    def allows(self, epsilon: float, delta: float, rho: float | None = None) -> bool:
+        spends = (*self.spends, Spend(float(epsilon), float(delta), rho))
+        return _in_force(spends, self.epsilon, self.delta, self.accounting).fits(self.epsilon, self.delta, SLACK)
+
+
+def _in_force(spends: tuple[Spend, ...], epsilon: float, delta: float, accounting: str) -> Total:
+    basic = basic_total(spends)
+    if accounting == "basic":
+        return basic
+    views = [view for view in (basic, zcdp_total(spends, delta)) if view.fits(epsilon, delta, SLACK)]
+    return min(views, key=lambda view: view.epsilon) if views else basic
 
 
 @dataclass(frozen=True)
@@ -65,6 +100,7 @@ class LedgerEntry:
     product: str
     parameters: dict[str, Any]
     actor_id: str | None
+    rho: float | None = None
 
 
 def check_privacy_parameters(epsilon: float, delta: float) -> None:
@@ -87,22 +123,29 @@ class PrivacyLedger:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
 
-    def set_budget(self, dataset: str, *, epsilon: float, delta: float, actor_id: str | None = None) -> None:
-        """Agree (or change) the total budget of ``dataset``.
+    def set_budget(self, dataset: str, *, epsilon: float, delta: float, actor_id: str | None = None,
+                   accounting: str | None = None) -> None:
+        """Agree (or change) the total budget of ``dataset`` and how releases add up (``accounting``: ``zcdp``,
+        the default for a new budget, or ``basic``; None keeps the current one).
 
-        Raises ValidationError for invalid parameters or a total below what has already been spent (a spent
-        budget cannot be taken back).
+        Raises ValidationError for invalid parameters or a total below what has already been spent under that
+        accounting (a spent budget cannot be taken back).
         """
         check_privacy_parameters(epsilon, delta)
+        if accounting is not None and accounting not in ACCOUNTING_MODES:
+            raise ValidationError(f"accounting must be one of {', '.join(ACCOUNTING_MODES)}, got {accounting!r}")
         with self.engine.begin() as conn:
             exists = _lock_budget(conn, dataset)  # a charge running now finishes first, so `spent` is current
-            spent_eps, spent_delta = self._spent(conn, dataset)
-            if epsilon + SLACK < spent_eps or delta + SLACK * max(delta, 1e-12) < spent_delta:
+            if accounting is None:
+                accounting = self._budget(conn, dataset).accounting if exists else DEFAULT_ACCOUNTING
+            spends = self._spends(conn, dataset)
+            spent = _in_force(spends, epsilon, delta, accounting)
+            if not spent.fits(epsilon, delta, SLACK):
                 raise ValidationError(
-                    f"data set '{dataset}' has already spent epsilon={spent_eps:g}, delta={spent_delta:g}; "
-                    f"a total of epsilon={epsilon:g}, delta={delta:g} is below that")
-            values = {"epsilon": float(epsilon), "delta": float(delta), "set_at": datetime.now(UTC),
-                      "set_by": actor_id}
+                    f"data set '{dataset}' has already spent epsilon={spent.epsilon:g}, delta={spent.delta:g} "
+                    f"({accounting} accounting); a total of epsilon={epsilon:g}, delta={delta:g} is below that")
+            values = {"epsilon": float(epsilon), "delta": float(delta), "accounting": accounting,
+                      "set_at": datetime.now(UTC), "set_by": actor_id}
             if exists:
                 conn.execute(update(privacy_budgets).where(privacy_budgets.c.dataset == dataset).values(**values))
             else:
@@ -130,64 +173,75 @@ class PrivacyLedger:
         with self.engine.connect() as conn:
             return [LedgerEntry(release_id=row.id, dataset=row.dataset, created_at=_aware(row.created_at),
                                 epsilon=row.epsilon, delta=row.delta, mechanism=row.mechanism, product=row.product,
-                                parameters=dict(row.parameters), actor_id=row.actor_id)
+                                parameters=dict(row.parameters), actor_id=row.actor_id, rho=row.rho)
                     for row in conn.execute(query)]
 
-    def check(self, dataset: str, *, epsilon: float, delta: float) -> Budget:
-        """Fail early (before any computation) when a release of (epsilon, delta) would not fit; no charge."""
+    def check(self, dataset: str, *, epsilon: float, delta: float, rho: float | None = None) -> Budget:
+        """Fail early (before any computation) when a release of (epsilon, delta) would not fit; no charge.
+
+        ``rho``: the release's zCDP parameter when its mechanism is Gaussian (composed in zCDP), else None.
+        """
         check_privacy_parameters(epsilon, delta)
+        _check_rho(rho)
         budget = self.budget(dataset)
-        if not budget.allows(epsilon, delta):
-            raise _exceeded(budget, epsilon, delta)
+        if not budget.allows(epsilon, delta, rho):
+            raise _exceeded(budget, epsilon, delta, rho)
         return budget
 
     def charge(self, dataset: str, *, epsilon: float, delta: float, mechanism: str, product: str,
-               parameters: dict[str, Any], actor_id: str | None = None) -> str:
+               parameters: dict[str, Any], actor_id: str | None = None, rho: float | None = None) -> str:
         """Check the budget and record a release in one transaction; returns the new release id.
 
         Raises BudgetExceeded (naming the data set, the request and what remains) and writes nothing when the
         release would exceed the agreed total; DisclosureError when no budget was agreed.
         """
         with self.charging(dataset, epsilon=epsilon, delta=delta, mechanism=mechanism, product=product,
-                           parameters=parameters, actor_id=actor_id) as release_id:
+                           parameters=parameters, actor_id=actor_id, rho=rho) as release_id:
             return release_id
 
     @contextmanager
     def charging(self, dataset: str, *, epsilon: float, delta: float, mechanism: str, product: str,
-                 parameters: dict[str, Any], actor_id: str | None = None) -> Iterator[str]:
+                 parameters: dict[str, Any], actor_id: str | None = None,
+                 rho: float | None = None) -> Iterator[str]:
         """Charge a release and keep the transaction open while the body writes the release out.
 
         The charge commits only when the body succeeds, so a release that fails half-way is not charged; while
         the body runs, other releases of the same data set wait. Yields the release id.
         """
         check_privacy_parameters(epsilon, delta)
+        _check_rho(rho)
         release_id = str(uuid.uuid4())
         with self.engine.begin() as conn:
             if not _lock_budget(conn, dataset):
                 raise _no_budget(dataset)
             budget = self._budget(conn, dataset)
-            if not budget.allows(epsilon, delta):
-                raise _exceeded(budget, epsilon, delta)
+            if not budget.allows(epsilon, delta, rho):
+                raise _exceeded(budget, epsilon, delta, rho)
             conn.execute(insert(privacy_releases).values(
                 id=release_id, dataset=dataset, created_at=datetime.now(UTC), epsilon=float(epsilon),
-                delta=float(delta), mechanism=mechanism, product=product, parameters=parameters, actor_id=actor_id))
+                delta=float(delta), rho=None if rho is None else float(rho), mechanism=mechanism, product=product,
+                parameters=parameters, actor_id=actor_id))
             yield release_id
 
     def _budget(self, conn, dataset: str) -> Budget:
-        row = conn.execute(select(privacy_budgets.c.epsilon, privacy_budgets.c.delta)
+        row = conn.execute(select(privacy_budgets.c.epsilon, privacy_budgets.c.delta, privacy_budgets.c.accounting)
                            .where(privacy_budgets.c.dataset == dataset)).first()
         if row is None:
             raise _no_budget(dataset)
-        spent_eps, spent_delta = self._spent(conn, dataset)
-        return Budget(dataset=dataset, epsilon=row.epsilon, delta=row.delta, spent_epsilon=spent_eps,
-                      spent_delta=spent_delta)
+        spends = self._spends(conn, dataset)
+        spent = basic_total(spends)
+        return Budget(dataset=dataset, epsilon=row.epsilon, delta=row.delta, spent_epsilon=spent.epsilon,
+                      spent_delta=spent.delta, accounting=row.accounting, spends=spends)
 
     @staticmethod
-    def _spent(conn, dataset: str) -> tuple[float, float]:
-        row = conn.execute(select(func.coalesce(func.sum(privacy_releases.c.epsilon), 0.0),
-                                  func.coalesce(func.sum(privacy_releases.c.delta), 0.0))
-                           .where(privacy_releases.c.dataset == dataset)).one()
-        return float(row[0]), float(row[1])
+    def _spends(conn, dataset: str) -> tuple[Spend, ...]:
+        rows = conn.execute(select(privacy_releases.c.epsilon, privacy_releases.c.delta, privacy_releases.c.rho)
+                            .where(privacy_releases.c.dataset == dataset))
+        return tuple(Spend(float(r.epsilon), float(r.delta), None if r.rho is None else float(r.rho)) for r in rows)
+
+    def _spent(self, conn, dataset: str) -> tuple[float, float]:
+        spent = basic_total(self._spends(conn, dataset))
+        return spent.epsilon, spent.delta
 
 
 def _lock_budget(conn, dataset: str) -> bool:
@@ -210,9 +264,19 @@ def _no_budget(dataset: str) -> DisclosureError:
                            hint="an administrator sets one with PrivacyLedger.set_budget (deny by default)")
 
 
-def _exceeded(budget: Budget, epsilon: float, delta: float) -> BudgetExceeded:
+def _check_rho(rho: float | None) -> None:
+    if rho is not None and not (isinstance(rho, int | float) and 0 < rho < float("inf")):
+        raise ValidationError(f"rho must be a positive finite number or None, got {rho!r}")
+
+
+def _exceeded(budget: Budget, epsilon: float, delta: float, rho: float | None) -> BudgetExceeded:
+    zcdp = ""
+    if budget.accounting == "zcdp":
+        after = zcdp_total((*budget.spends, Spend(float(epsilon), float(delta), rho)), budget.delta)
+        zcdp = f"; with it, zCDP accounting would reach epsilon={after.epsilon:g} (rho={after.rho:g})"
     return BudgetExceeded(
-        f"release on data set '{budget.dataset}' requests epsilon={epsilon:g}, delta={delta:g} but only "
-        f"epsilon={budget.remaining_epsilon:g}, delta={budget.remaining_delta:g} remain of the agreed "
-        f"epsilon={budget.epsilon:g}, delta={budget.delta:g}; nothing was released",
+        f"release on data set '{budget.dataset}' requests epsilon={epsilon:g}, delta={delta:g}"
+        f"{'' if rho is None else f' (rho={rho:g})'} but only epsilon={budget.remaining_epsilon:g}, "
+        f"delta={budget.remaining_delta:g} remain of the agreed epsilon={budget.epsilon:g}, delta={budget.delta:g} "
+        f"(basic composition){zcdp}; nothing was released",
         hint="release fewer tables, lower epsilon, or agree a larger budget")

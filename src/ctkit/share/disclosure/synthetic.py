@@ -24,7 +24,7 @@ from sqlalchemy import Engine
 
 from ctkit.errors import DisclosureError, ValidationError
 from ctkit.share.disclosure.combinations import as_text, canonical, length_of
-from ctkit.share.disclosure.dp_mechanisms import count_measurement
+from ctkit.share.disclosure.dp_mechanisms import count_noise
 from ctkit.share.disclosure.dp_synth_engine import SynthesisParameters, synthesise
 from ctkit.share.disclosure.ledger import PrivacyLedger, check_privacy_parameters
 from ctkit.share.disclosure.release import ChargedRelease
@@ -184,8 +184,8 @@ def dp_year_counts(years: pd.Series, domain: range, epsilon: float) -> dict[str,
     below zero are published as zero (post-processing).
     """
     categories = [str(year) for year in domain]
-    measurement, _scale = count_measurement(categories, d_in=1, epsilon=epsilon, delta=0.0)
-    noisy = measurement([str(value) for value in years])
+    true = pd.Series(years, dtype=object).astype(str).value_counts().reindex(categories, fill_value=0)
+    noisy = count_noise(len(categories), sensitivity=1, epsilon=epsilon, delta=0.0)(true.to_numpy())
     return {year: max(int(count), 0) for year, count in zip(categories, noisy, strict=True)}
 
 
