@@ -206,3 +206,69 @@ def test_the_charge_is_the_last_step(ledger: PrivacyLedger, monkeypatch):
         release_dp_counts(people(50), [CountQuery("by_sex", ("sex",), SEX)], dataset="ctdc", epsilon=1.0,
                           ledger=ledger, product="test")
     assert ledger.releases("ctdc") == []
+
+
+def test_noise_scale_is_the_one_opendp_privacy_map_certifies_and_equals_the_per_row_path(ledger: PrivacyLedger):
+    import opendp.prelude as dp
+
+    dp.enable_features("contrib")
+    records, query = cells(40, 3)
+    records["person"] = np.arange(len(records)) // 2
+    for delta in (0.0, 1e-7):
+        release = release_dp_counts(records, [query, CountQuery("again", ("cell",), query.domains)],
+                                    dataset="ctdc", epsilon=0.8, delta=delta, ledger=ledger, product="test",
+                                    unit="person", max_rows_per_unit=2)
+        stated = release.parameters["tables"]["cells"]
+        scale, bound = stated["noise_scale"], release.parameters["sensitivity_rows"]
+        # the per-row path (OpenDP counts the rows itself, symmetric distance = rows one person moves)
+        counts = dp.t.make_count_by_categories(dp.vector_domain(dp.atom_domain(T=str)), dp.symmetric_distance(),
+                                               categories=query.domains["cell"], null_category=False,
+                                               MO="L2Distance<int>" if delta else "L1Distance<int>")
+        if delta == 0:
+            assert scale == pytest.approx(bound / 0.4)
+            assert (counts >> dp.m.then_laplace(scale)).map(bound) == pytest.approx(0.4, rel=1e-12)
+            assert release.parameters["rho"] is None
+        else:
+            per_row = dp.c.make_fix_delta(dp.c.make_zCDP_to_approxDP(counts >> dp.m.then_gaussian(scale)), 5e-8)
+            assert per_row.map(bound)[0] == pytest.approx(0.4, rel=1e-6)
+            assert stated["rho"] == pytest.approx(bound**2 / (2 * scale**2), rel=1e-9)
+            assert release.parameters["rho"] == pytest.approx(2 * stated["rho"])
+            assert ledger.releases("ctdc")[-1].rho == pytest.approx(2 * stated["rho"])
+
+
+def test_counts_are_unbiased_over_many_seeded_releases(ledger: PrivacyLedger):
+    """300 people, each in all four years, at most 2 years each: every year cell expects 150 after clamping.
+
+    A clamping that favoured early rows (or years) would put 300 in two cells and 0 in the others. Tolerance:
+    5 standard errors of the mean of 200 draws, each with clamping variance 300/4 plus the noise's.
+    """
+    years = ["2021", "2022", "2023", "2024"]
+    records = pd.DataFrame({"person": np.repeat(np.arange(300), 4), "year": np.tile(years, 300)})
+    query = [CountQuery("by_year", ("year",), {"year": years})]
+    draws = np.array([release_dp_counts(records, query, dataset="ctdc", epsilon=0.4, ledger=ledger, product="t",
+                                        unit="person", max_rows_per_unit=2, seed=seed).tables["by_year"]["count"]
+                      for seed in range(200)])
+    variance = 300 / 4 + discrete_laplace_variance(2 / 0.4)
+    assert np.abs(draws.mean(axis=0) - 150).max() < 5 * math.sqrt(variance / 200), draws.mean(axis=0)
+    # the same seed keeps the same rows (only OpenDP's noise differs)
+    again = [release_dp_counts(records, query, dataset="ctdc", epsilon=0.4, ledger=ledger, product="t",
+                               unit="person", max_rows_per_unit=2, seed=5).parameters["rows_used"]
+             for _ in range(2)]
+    assert again == [600, 600]
+
+
+@pytest.mark.parametrize("bound, expected", [(3, [1, 1, 1]), (5, [1, 1, 1]), (1, None)])
+def test_a_person_in_three_years_counts_in_each_when_the_bound_allows(ledger: PrivacyLedger, bound, expected):
+    # an epsilon so large that the noise is zero with probability 1 - 1e-300: the counts are the true ones
+    ledger.set_budget("exact", epsilon=1e9, delta=0.0)
+    years = ["2020", "2021", "2022", "2023"]
+    records = pd.DataFrame({"person": ["p1", "p1", "p1"], "year": ["2020", "2021", "2023"]})
+    release = release_dp_counts(records, [CountQuery("by_year", ("year",), {"year": years})], dataset="exact",
+                                epsilon=1e6, ledger=ledger, product="t", unit="person", max_rows_per_unit=bound)
+    counts = release.tables["by_year"].set_index("year")["count"]
+    assert release.parameters["sensitivity_rows"] == bound
+    assert release.parameters["tables"]["by_year"]["noise_scale"] == pytest.approx(bound / 1e6)
+    if expected is not None:
+        assert counts[["2020", "2021", "2023"]].tolist() == expected and counts["2022"] == 0
+    else:
+        assert counts.sum() == 1 and counts["2022"] == 0

@@ -35,6 +35,9 @@ Delta = Annotated[float, typer.Option("--delta", help="dp: delta (0 = pure epsil
 Dataset = Annotated[str, typer.Option("--dataset", help="dp: the ledger's data set name the release is charged to.")]
 YearFrom = Annotated[int | None, typer.Option("--year-from", help="First registration year (dp: required).")]
 YearTo = Annotated[int | None, typer.Option("--year-to", help="Last registration year (dp: required).")]
+MaxYears = Annotated[int | None, typer.Option(
+    "--max-years-per-person", help="dp: most victim-years one person counts in (L; noise scales with it). "
+                                   "Default: every year of the release.")]
 Population = Annotated[Path | None, typer.Option("--population", help="unodc: CSV country,year,population to add "
                                                                       "the SDG 16.2.2 rate per 100,000.")]
 DEFAULT_DATASET = "cases"
@@ -72,13 +75,15 @@ def _release(name: str, data_dir: Path, ctdc: Path | None, snapshot: Path | None
     err = _stderr()
     mode, epsilon, delta, dataset = options.pop("mode"), options.pop("epsilon"), options.pop("delta"), \
         options.pop("dataset")
+    max_years = options.pop("max_years")
     if mode == "k-anon":
         options["k"] = _policy(data_dir, options["k"]).k
     store = None
     try:
         if mode == "dp":
             store, ledger = _ledger(data_dir)
-            options["dp"] = DpSettings(epsilon=epsilon, delta=delta, dataset=dataset, ledger=ledger)
+            options["dp"] = DpSettings(epsilon=epsilon, delta=delta, dataset=dataset, ledger=ledger,
+                                       max_years_per_person=max_years)
         with err.status("opening the snapshot"):
             snap = _open(data_dir, ctdc, snapshot)
             csv_path, json_path, release = publish_to(out, name, lambda: publish_official(
@@ -88,7 +93,8 @@ def _release(name: str, data_dir: Path, ctdc: Path | None, snapshot: Path | None
             store.engine.dispose()
     disclosure = release.metadata["disclosure"]
     how = f"k={disclosure['k']}" if mode == "k-anon" else \
-        f"epsilon={disclosure['epsilon']:g}, delta={disclosure['delta']:g} charged to '{disclosure['dataset']}'"
+        f"epsilon={disclosure['epsilon']:g}, delta={disclosure['delta']:g} charged to '{disclosure['dataset']}', " \
+        f"at most {disclosure['max_years_per_person']} year(s) per person"
     typer.echo(f"{name}: {len(release.frame)} rows written to {csv_path} ({how}; release {disclosure['release_id']});"
                f" parameters in {json_path}")
 
@@ -97,8 +103,8 @@ def _table_command(name: str, title: str, rates: bool):
     def command(
         country: Country, out: Out, mode: Mode = "k-anon", k: K = None, epsilon: Epsilon = None, delta: Delta = 0.0,
         dataset: Dataset = DEFAULT_DATASET, year_from: YearFrom = None, year_to: YearTo = None,
-        population: Population = None, data_dir: DataDir = DEFAULT_DATA_DIR, snapshot: SnapshotDir = None,
-        ctdc: Ctdc = None,
+        max_years: MaxYears = None, population: Population = None, data_dir: DataDir = DEFAULT_DATA_DIR,
+        snapshot: SnapshotDir = None, ctdc: Ctdc = None,
     ) -> None:
         from ctkit.errors import ValidationError
 
@@ -106,10 +112,11 @@ def _table_command(name: str, title: str, rates: bool):
             raise ValidationError("--k applies to --mode k-anon only")
         if mode == "dp" and epsilon is None:
             raise ValidationError("--mode dp needs --epsilon (the privacy loss charged to --dataset)")
-        if mode != "dp" and (epsilon is not None or delta):
-            raise ValidationError("--epsilon and --delta apply to --mode dp only")
+        if mode != "dp" and (epsilon is not None or delta or max_years is not None):
+            raise ValidationError("--epsilon, --delta and --max-years-per-person apply to --mode dp only")
         _release(name, data_dir, ctdc, snapshot, out, mode=mode, k=k, epsilon=epsilon, delta=delta,
-                 dataset=dataset, country=country, years=_years(year_from, year_to), population=population)
+                 dataset=dataset, max_years=max_years, country=country, years=_years(year_from, year_to),
+                 population=population)
 
     extra = " --population population.csv" if rates else ""
     command.__doc__ = (f"{title}.\n\nReads the snapshot (run 'ctkit snapshot' first) and writes a long CSV plus a "
@@ -133,13 +140,19 @@ def synthetic_command(
     utility: Annotated[bool, typer.Option("--utility/--no-utility", help="Also write utility figures against the "
                                                                          "true data (for the reviewer only).")] = True,
     data_dir: DataDir = DEFAULT_DATA_DIR,
+    snapshot: Annotated[Path | None, typer.Option(
+        "--snapshot", help="Read the cases from this pseudonymised snapshot folder instead of the store (the "
+                           "ledger stays the data directory's).")] = None,
 ) -> None:
     """Release differentially private synthetic microdata in the CTDC synthetic v2 layout (as CTDC publishes).
 
-    Charged to the data set's privacy budget; over budget, or if --out exists, nothing is written or charged.
-    utility_internal.csv is computed on the true data: review it, do not publish it.
+    The true data are the store's cases, or a pseudonymised snapshot's with --snapshot. Charged to the data set's
+    privacy budget; over budget, or if --out exists, nothing is written or charged. utility_internal.csv is
+    computed on the true data: review it, do not publish it.
 
     Example: ctkit publish synthetic --mode dp --epsilon 1 --delta 1e-6 --dataset cases --out release-2026/
+
+    Example: ctkit publish synthetic --epsilon 1 --snapshot data/snapshot --dataset cases --out release-2026/
     """
     from ctkit.errors import ValidationError
     from ctkit.share.disclosure.synthetic import release_synthetic, true_synthetic_table, write_synthetic_release
@@ -156,7 +169,7 @@ def synthetic_command(
     store, ledger = _ledger(data_dir)
     try:
         with err.status("reading the cases"):
-            true_table = true_synthetic_table(store.engine)
+            true_table = _snapshot_table(snapshot) if snapshot is not None else true_synthetic_table(store.engine)
         release = release_synthetic(true_table, dataset=dataset, epsilon=epsilon, delta=delta, ledger=ledger,
                                     reporting_length=reporting_length, progress=lambda step: err.print(step))
     finally:
@@ -166,23 +179,39 @@ def synthetic_command(
                f"delta={delta:g} charged to '{dataset}'; release {release.release_id})")
 
 
+def _snapshot_table(folder: Path):
+    from ctkit.analyse import Snapshot
+    from ctkit.share.disclosure.snapshot_table import snapshot_synthetic_table
+
+    snap = Snapshot.open(folder)
+    try:
+        snap.require_cases()
+        return snapshot_synthetic_table(snap)
+    finally:
+        snap.close()
+
+
 @budget_app.command("set")
 def budget_set(
     dataset: Annotated[str, typer.Argument(help="Data set name (the --dataset of 'ctkit publish ... --mode dp').")],
     epsilon: Annotated[float, typer.Option("--epsilon", help="Total epsilon agreed for every release together.")],
     delta: Annotated[float, typer.Option("--delta", help="Total delta agreed (0 for pure epsilon-DP).")] = 0.0,
+    accounting: Annotated[str | None, typer.Option(
+        "--accounting", help="How releases add up: zcdp (Gaussian releases compose in zCDP; the default for a new "
+                             "budget) or basic (epsilons and deltas add up). Default: keep the current one.")] = None,
     data_dir: DataDir = DEFAULT_DATA_DIR,
 ) -> None:
     """Agree (or change) the total privacy budget of a data set; a total below what is spent is refused.
 
-    Example: ctkit publish budget set cases --epsilon 3 --delta 1e-6
+    Example: ctkit publish budget set cases --epsilon 3 --delta 1e-6 --accounting zcdp
     """
     store, ledger = _ledger(data_dir)
     try:
-        ledger.set_budget(dataset, epsilon=epsilon, delta=delta)
+        ledger.set_budget(dataset, epsilon=epsilon, delta=delta, accounting=accounting)
+        budget = ledger.budget(dataset)
     finally:
         store.engine.dispose()
-    typer.echo(f"budget of '{dataset}': epsilon={epsilon:g}, delta={delta:g}")
+    typer.echo(f"budget of '{dataset}': epsilon={epsilon:g}, delta={delta:g} ({budget.accounting} accounting)")
 
 
 @budget_app.command("show")
@@ -199,12 +228,18 @@ def budget_show(
         budget, releases = ledger.budget(dataset), ledger.releases(dataset)
     finally:
         store.engine.dispose()
-    typer.echo(f"{dataset}: agreed epsilon={budget.epsilon:g}, delta={budget.delta:g}; spent "
-               f"epsilon={budget.spent_epsilon:g}, delta={budget.spent_delta:g}; left "
+    basic, zcdp, in_force = budget.basic, budget.zcdp, budget.in_force
+    typer.echo(f"{dataset}: agreed epsilon={budget.epsilon:g}, delta={budget.delta:g} ({budget.accounting} "
+               f"accounting); spent epsilon={in_force.epsilon:g}, delta={in_force.delta:g}; left "
+               f"epsilon={max(0.0, budget.epsilon - in_force.epsilon):g}")
+    typer.echo(f"  basic composition: spent epsilon={basic.epsilon:g}, delta={basic.delta:g}; left "
                f"epsilon={budget.remaining_epsilon:g}, delta={budget.remaining_delta:g}")
+    typer.echo(f"  zCDP composition: rho={zcdp.rho:g}; spent epsilon={zcdp.epsilon:g} at delta={zcdp.delta:g}"
+               + ("" if budget.accounting == "zcdp" else " (shown only: this budget uses basic accounting)"))
     for entry in releases:
+        rho = "" if entry.rho is None else f" rho={entry.rho:g}"
         typer.echo(f"  {entry.created_at:%Y-%m-%d %H:%M} {entry.release_id} {entry.product} "
-                   f"epsilon={entry.epsilon:g} delta={entry.delta:g} ({entry.mechanism})")
+                   f"epsilon={entry.epsilon:g} delta={entry.delta:g}{rho} ({entry.mechanism})")
 
 
 def register(app: typer.Typer) -> None:

@@ -38,7 +38,13 @@ def no_steps(step: str) -> None:
 
 @dataclass(frozen=True)
 class DpSettings:
-    """Differential-privacy parameters of one release and the ledger it is charged to."""
+    """Differential-privacy parameters of one release and the ledger it is charged to.
+
+    ``max_years_per_person`` (L) bounds how many victim-year rows one person contributes to each table: a person
+    registered in more years keeps L of them (a seeded random choice, ``seed``) and the noise is scaled to L.
+    None (the default) is the number of years of the release, so every person counts in every year they belong
+    to, as in the official tables; a smaller L gives less noise but undercounts people seen in many years.
+    """
 
     epsilon: float
     dataset: str
@@ -46,6 +52,11 @@ class DpSettings:
     delta: float = 0.0
     actor_id: str | None = None
     seed: int | None = None
+    max_years_per_person: int | None = None
+
+    def years_bound(self, ctx: ReleaseContext) -> int:
+        """L: the given bound, or the number of years of the release."""
+        return self.max_years_per_person or len(ctx.year_labels)
 
 
 @dataclass
@@ -88,6 +99,9 @@ def _check(table: OfficialTable, mode: str, k: int | None, dp: DpSettings | None
         raise ValidationError("epsilon and delta apply to --mode dp only")
     if mode == "dp" and k is not None:
         raise ValidationError("--k applies to --mode k-anon only")
+    bound = dp.max_years_per_person if dp is not None else None
+    if bound is not None and not (isinstance(bound, int) and not isinstance(bound, bool) and bound >= 1):
+        raise ValidationError(f"the bound on years per person must be a positive whole number, got {bound!r}")
     if population is not None and not table.rates:
         raise ValidationError(f"a population file gives rates for the unodc table only, not '{table.name}'")
 
@@ -114,15 +128,17 @@ def _dp_cells(table: OfficialTable, records: pd.DataFrame, ctx: ReleaseContext, 
         period = ctx.year_labels if b.period == "year" else [*ctx.year_labels, NOT_REACHED]
         queries.append(CountQuery(b.name, (b.period, *b.dims), {b.period: period, **{d: list(domains[d])
                                                                                      for d in b.dims}}))
+    # records are person-years: a person counts in every year they belong to, up to L years (the sensitivity)
     release = release_dp_counts(records, queries, dataset=dp.dataset, epsilon=dp.epsilon, delta=dp.delta,
                                 ledger=dp.ledger, product=f"official:{table.name}", unit="person_id",
-                                max_rows_per_unit=1, actor_id=dp.actor_id, seed=dp.seed)
+                                max_rows_per_unit=dp.years_bound(ctx), actor_id=dp.actor_id, seed=dp.seed)
     first = table.breakdowns[0]
     year_totals = release.tables[first.name].groupby(first.period)["count"].sum()
     cells = [complete(dp_breakdown(release.tables[b.name], b, year_totals), b, table, domains)
              for b in table.breakdowns]
     meta = {"mode": "dp", "epsilon": release.epsilon, "delta": release.delta, "dataset": release.dataset,
-            "release_id": release.release_id, "mechanism": release.mechanism, "parameters": release.parameters}
+            "release_id": release.release_id, "mechanism": release.mechanism,
+            "max_years_per_person": dp.years_bound(ctx), "parameters": release.parameters}
     return pd.concat(cells, ignore_index=True), meta
 
 
