@@ -14,6 +14,7 @@ from datetime import date, timedelta
 from ctkit.demo import journey, lifecycle, records
 from ctkit.demo.lifecycle import DEMO_TODAY, new_uuid
 from ctkit.demo.people import People
+from ctkit.demo.perpetrators import Offenders
 from ctkit.demo.profiles import FIRST_YEAR, KGD, LAST_YEAR, SCENARIOS, Scenario
 from ctkit.model import Case, Organisation, Person, TriState
 
@@ -74,6 +75,7 @@ class CaseGenerator:
         self._pending: list[Case] = []
         self._room = 1  # cases still wanted by the current call: a person's records are never cut short
         self.people = People(seed)
+        self.offenders = Offenders(seed)
         self.organisations = demo_organisations(seed)
         self.stats = GeneratorStats()
         self._years = list(range(FIRST_YEAR, LAST_YEAR + 1))
@@ -98,7 +100,10 @@ class CaseGenerator:
             left -= take
 
     def case(self) -> Case:
-        """The next observed case (or the next separate record of the last person drawn)."""
+        """The next observed case (or the next separate record of the last person drawn), with perpetrators."""
+        return self.offenders.attach(self._next())
+
+    def _next(self) -> Case:
         self.stats.cases += 1
         if self._pending:
             return self._pending.pop(0)
