@@ -33,7 +33,8 @@ def _roles(text: str) -> dict[str, list[str]]:
     ("He was used to transport drugs between the two towns.", "forced_criminality"),
     ("Подростков использовали для перевозки наркотиков между городами и угрожали их семьям.", "forced_criminality"),
     ("He worked 16 hours at the plant with no pay and could not leave.", "forced_labour"),
-    ("Работники собирали помидоры по одиннадцать часов в день, а зарплату получал бригадир.", "forced_labour"),
+    ("Работники собирали помидоры по одиннадцать часов в день, а зарплату и паспорта бригадир держал у себя.",
+     "forced_labour"),
     ("Her parents gave her in marriage to a 50-year-old man in exchange for cattle.", "forced_marriage"),
 ])
 def test_an_activity_beside_a_means_of_control_implies_its_form(text, form):

@@ -14,12 +14,21 @@ from __future__ import annotations
 from ctkit.identify.text.lexicon import Hit, Lexicon
 from ctkit.identify.text.tokens import Sentence, Token
 
-__all__ = ["CONTROL_MEANS", "implied_forms", "household_substance", "without_nested", "without_own"]
+__all__ = ["CONTROL_MEANS", "COERCIVE_MEANS", "held_in_work", "labour_dispute", "implied_forms", "household_substance",
+           "without_nested", "without_own"]
 
 # Means of control that, unlike a false promise or a psychological word, show a person was held in the activity.
 CONTROL_MEANS = frozenset({"withheld_wages", "withholds_documents", "excessive_working_hours", "restricts_movement",
                            "debt_bondage", "poor_living_conditions", "physical_abuse", "threats", "isolation",
                            "sale_of_person", "restricts_medical_care"})
+# Means that take away a free choice to work or to leave (the ILO indicators of involuntariness and menace; deception
+# is a means in the Palermo definition): unpaid wages, long hours or a bad bed alone describe a bad job, which people
+# leave, strike or sue over; they are not forced labour.
+COERCIVE_MEANS = frozenset({"withholds_documents", "restricts_movement", "debt_bondage", "physical_abuse", "threats",
+                            "isolation", "sale_of_person", "coercion", "false_promises"})
+# In a labour dispute (a strike, a complaint, a claim) debts, fines and promises are the employer's ("promised to pay
+# by the end of the month"), not a bondage or a deception: only these show the workers could not leave.
+_HARD_COERCION = COERCIVE_MEANS - {"debt_bondage", "coercion", "false_promises"}
 # A parent or husband this many words before an alcohol or drug word ("Their mother, a single parent struggling
 # with alcohol addiction"), or a few words after it ("alcoholic parents"), is the one who drinks.
 _KIN_BEFORE, _KIN_AFTER = 8, 3
@@ -33,13 +42,24 @@ _ABSORBS: dict[str, dict[str, frozenset[str] | None]] = {
 _NOT_LABOUR = frozenset({"domestic_work", "sex_industry"})
 
 
-def _control(hits: list[Hit], with_coercion: bool) -> set[str]:
-    return {h.label for h in hits if h.category == "means"
-            and (h.label in CONTROL_MEANS or (with_coercion and h.label == "coercion"))}
+def _control(hits: list[Hit], also: frozenset[str]) -> set[str]:
+    return {h.label for h in hits if h.category == "means" and (h.label in CONTROL_MEANS or h.label in also)}
+
+
+def held_in_work(means: set[str], dispute: bool) -> bool:
+    """Whether the means of control of a work relation make it forced labour: two different means, one of them
+    coercive (a harder one when the workers are disputing their pay in the open: striking, complaining, suing)."""
+    coercive = _HARD_COERCION if dispute else COERCIVE_MEANS
+    return len(means & CONTROL_MEANS) >= 2 and bool(means & coercive)
+
+
+def labour_dispute(lex: Lexicon, tokens: list[Token], sentences: list[Sentence]) -> bool:
+    """A strike, a protest, a union, a complaint or a claim against the employer somewhere in the document."""
+    return any(lex.dispute.find(tokens, s.first, s.last) for s in sentences)
 
 
 def implied_forms(lex: Lexicon, tokens: list[Token], sentences: list[Sentence],
-                  hits: dict[int, list[Hit]]) -> dict[int, list[Hit]]:
+                  hits: dict[int, list[Hit]], dispute: bool = False) -> dict[int, list[Hit]]:
     """Exploitation hits implied by an activity and means of control, by sentence; none when a form is named."""
     if any(h.category == "exploitation" for found in hits.values() for h in found):
         return {}
@@ -51,18 +71,19 @@ def implied_forms(lex: Lexicon, tokens: list[Token], sentences: list[Sentence],
             if form == "forced_labour" and sectors & _NOT_LABOUR:
                 continue
             found = lex.negation.keep(tokens, sentence, cues.find(tokens, sentence.first, sentence.last))
-            if found and _held(lex, tokens, sentence, form, near, found[0][1]):
+            if found and _held(lex, tokens, sentence, form, near, found[0][1], dispute):
                 implied.setdefault(i, []).append(Hit("exploitation", form, found[0][1], found[0][2]))
     return implied
 
 
-def _held(lex: Lexicon, tokens: list[Token], sentence: Sentence, form: str, near: list[Hit], first: int) -> bool:
-    """Whether the means of control near an activity show the person was held in it. Work needs two different means
-    (requiring one of them to be coercive lost a true case of unpaid 16-hour days on held-out set 5); other activities
-    need one means or an obligation just before them ("had to see clients")."""
+def _held(lex: Lexicon, tokens: list[Token], sentence: Sentence, form: str, near: list[Hit], first: int,
+          dispute: bool) -> bool:
+    """Whether the means of control near an activity show the person was held in it. Work needs two different means,
+    one of them coercive (``held_in_work``); other activities need one means or an obligation just before them ("had
+    to see clients")."""
     if form == "forced_labour":
-        return len(_control(near, with_coercion=False)) >= 2
-    if _control(near, with_coercion=True):
+        return held_in_work(_control(near, COERCIVE_MEANS), dispute)
+    if _control(near, frozenset({"coercion"})):
         return True
     return any(first - 3 <= e <= first for _p, _s, e in lex.obligation.find(tokens, sentence.first, first))
 

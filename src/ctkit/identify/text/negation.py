@@ -57,6 +57,7 @@ class NegationScope:
         lo, hi = sentence.first, sentence.last
         breaks = [first for _p, first, _stop in self.breaks.find(tokens, lo, hi)]
         strong = [(s, e) for _p, s, e in self.doubt.find(tokens, lo, hi)]
+        existential = self._existential(tokens, lo, hi)
         conditional = [s for _p, s, _e in self.conditional.find(tokens, lo, hi)]
         # positions of one-word cues, found once per sentence instead of once per match
         ends = {s for _p, s, _e in self.conditional_ends.find(tokens, lo, hi)} if conditional else set()
@@ -73,6 +74,9 @@ class NegationScope:
             descriptive = pattern.label.startswith("sectors/")
             if not descriptive and any(c_start <= s and e <= c_end and (e <= first or s >= last) for s, e in strong):
                 continue
+            if not descriptive and any(last <= s and not any(tokens[k].text in _PUNCT_STOPS for k in range(last, s))
+                                       for s in existential):
+                continue
             if self._conditional(tokens, conditional, ends, c_start, first):
                 continue
             if self._weak_negated(tokens, match, weak_all, matches, c_start):
@@ -81,6 +85,18 @@ class NegationScope:
                 continue
             kept.append(match)
         return kept
+
+    def _existential(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
+        """Russian "признаков принудительного труда нет", "угроз не было": a "нет" / "не было" that ends its clause
+        denies what stands before it up to the previous comma, like "нет признаков" before it."""
+        if self.lang != "ru":
+            return []
+        found = []
+        for k in range(lo, hi):
+            start = k - 1 if tokens[k].norm == "быть" and k > lo and tokens[k - 1].norm == "не" else k
+            if (tokens[k].norm == "нет" or start < k) and (k + 1 >= hi or not tokens[k + 1].is_word):
+                found.append(start)
+        return found
 
     def _conditional(self, tokens: list[Token], cues: list[int], ends: set[int], c_start: int, first: int) -> bool:
         for cue in cues:

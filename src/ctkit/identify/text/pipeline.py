@@ -11,8 +11,10 @@ from typing import Protocol
 from ctkit.identify.text.gazetteer import load_gazetteer
 from ctkit.identify.text.implied import (
     CONTROL_MEANS,
+    held_in_work,
     household_substance,
     implied_forms,
+    labour_dispute,
     without_nested,
     without_own,
 )
@@ -88,7 +90,7 @@ def _labels(text: str, sentences: list[Sentence], hits: dict[int, list[Hit]]) ->
     return {c: list(labels.values()) for c, labels in found.items()}
 
 
-def _infer_exploitation(labels: dict[str, list[dict]]) -> None:
+def _infer_exploitation(labels: dict[str, list[dict]], dispute: bool) -> None:
     """Add the form of exploitation that the means and sector imply, when the text does not name one."""
     named = {x["label"] for x in labels["exploitation"]}
     sectors = {x["label"] for x in labels["sectors"]}
@@ -107,7 +109,7 @@ def _infer_exploitation(labels: dict[str, list[dict]]) -> None:
         labels["exploitation"].append({"label": "domestic_servitude", **evidence})
     elif "sex_industry" in sectors:
         labels["exploitation"].append({"label": "sexual_exploitation", **evidence})
-    elif sectors & set(_LABOUR_SECTORS):
+    elif sectors & set(_LABOUR_SECTORS) and held_in_work({x["label"] for x in labels["means"]}, dispute):
         labels["exploitation"].append({"label": "forced_labour", **evidence})
 
 
@@ -150,12 +152,13 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     for i, sentence in enumerate(sentences):
         found = without_own(tokens, without_nested(household_substance(lex, tokens, sentence, hits[i])))
         hits[i] = _without_generic_labour(found + _generic_exploitation(lex, tokens, sentence, found))
-    for i, found in implied_forms(lex, tokens, sentences, hits).items():
+    dispute = labour_dispute(lex, tokens, sentences)
+    for i, found in implied_forms(lex, tokens, sentences, hits, dispute).items():
         hits[i] = hits[i] + found
     mentions, unresolved = find_mentions(tokens, gaz, lex)
     assign_roles(lex, tokens, sentences, mentions, hits)
     labels = _labels(text, sentences, hits)
-    _infer_exploitation(labels)
+    _infer_exploitation(labels, dispute)
     result = {"id": doc_id, "lang": lang, "places": _places(text, tokens, sentences, mentions)}
     for category in ("exploitation", "sectors", "means"):
         result[category] = labels[category]

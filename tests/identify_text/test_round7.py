@@ -1,0 +1,62 @@
+"""Third generalisation round: labour disputes are no forced labour without coercion, recruiters named by their role,
+sales that name no form, places after "in"/"в" without a verb of movement. Invented sentences, not held-out text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ctkit.identify.text import extract
+
+HELDOUT7 = Path(__file__).resolve().parent / "data" / "heldout7"
+
+
+def _labels(text: str, category: str) -> set[str]:
+    return {x["label"] for x in extract(text)[category]}
+
+
+@pytest.mark.parametrize("text", [
+    "The bakery has not paid its drivers for two months and they went on strike; they work ten-hour shifts.",
+    "Cleaners at the hospital protested on Friday over unpaid overtime and twelve-hour shifts.",
+    "Работники пекарни объявили забастовку: зарплату не платят три месяца, смены по 12 часов.",
+    "She worked twelve-hour shifts at the warehouse and her wages were paid late.",
+    "Повара жаловались, что работают по 14 часов, а зарплату задерживают.",
+])
+def test_unpaid_wages_and_long_hours_without_coercion_are_no_forced_labour(text):
+    assert "forced_labour" not in _labels(text, "exploitation")
+
+
+@pytest.mark.parametrize("text", [
+    "At the brickworks the men worked 14 hours a day for no pay and the owner kept their passports.",
+    "На стройке мужчины работали по 14 часов без зарплаты, а бригадир угрожал им расправой.",
+    "They were lured with a promise of good wages, then worked twelve-hour days on the farm and were never paid.",
+])
+def test_work_with_a_coercive_means_is_forced_labour(text):
+    assert "forced_labour" in _labels(text, "exploitation")
+
+
+def test_a_strike_does_not_hide_confinement():
+    text = ("The workers went on strike after the owner locked them in the factory at night and paid them nothing "
+            "for months of twelve-hour shifts.")
+    assert "forced_labour" in _labels(text, "exploitation")
+
+
+@pytest.mark.parametrize("text", [
+    "Признаков принудительного труда нет; работникам разъяснили их права.",
+    "Угроз и избиений со стороны работодателя не было.",
+])
+def test_a_clause_final_russian_negation_denies_its_clause(text):
+    result = extract(text)
+    assert result["exploitation"] == [] and result["means"] == []
+
+
+def test_a_negation_after_a_comma_leaves_the_fact():
+    assert "withheld_wages" in _labels("Зарплату ему не платили, денег у него нет.", "means")
+
+
+def test_heldout_set_seven_has_fifteen_texts_per_language():
+    texts = sorted(p.stem for p in HELDOUT7.glob("*.txt"))
+    assert len([t for t in texts if t.startswith("x")]) == 15
+    assert len([t for t in texts if t.startswith("y")]) == 15
+    assert all((HELDOUT7 / f"{t}.gold.json").exists() for t in texts)
