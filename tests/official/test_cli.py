@@ -138,3 +138,40 @@ def test_synthetic_microdata_release_is_charged_and_written(demo_dir, tmp_path, 
     assert run_main("publish", "synthetic", "--mode", "k-anon", "--epsilon", 1, "--data-dir", demo_dir,
                     "--out", tmp_path / "k") == 2
     assert "ctkit export --format ctdc-synthetic" in stderr_text(capsys)
+
+
+def test_budget_show_prints_both_accountings_and_each_release_rho(demo_dir, tmp_path):
+    dataset = f"cli-{uuid.uuid4().hex[:8]}"
+    result = invoke("publish", "budget", "set", dataset, "--epsilon", 2, "--delta", 1e-6, "--data-dir", demo_dir)
+    assert result.exit_code == 0 and "(zcdp accounting)" in result.stdout
+    common = ["--mode", "dp", "--epsilon", 0.5, "--delta", 1e-7, "--dataset", dataset, "--year-from", 2019,
+              "--year-to", 2024, "--max-years-per-person", 3, "--country", "RUS", "--data-dir", demo_dir]
+    for out in ("first", "second"):
+        released = invoke("publish", "unodc", *common, "--out", tmp_path / out)
+        assert released.exit_code == 0, released.output
+        assert "at most 3 year(s) per person" in released.stdout
+    shown = invoke("publish", "budget", "show", dataset, "--data-dir", demo_dir).stdout
+    assert "basic composition: spent epsilon=1, delta=2e-07" in shown
+    assert "zCDP composition: rho=" in shown and shown.count(" rho=") == 3  # the total and each release's
+    assert invoke("publish", "budget", "set", dataset, "--epsilon", 2, "--delta", 1e-6, "--accounting", "basic",
+                  "--data-dir", demo_dir).exit_code == 0
+    assert "(shown only: this budget uses basic accounting)" in invoke(
+        "publish", "budget", "show", dataset, "--data-dir", demo_dir).stdout
+    bad = invoke("publish", "unodc", "--country", "RUS", "--max-years-per-person", 2, "--data-dir", demo_dir,
+                 "--out", tmp_path / "k.csv")
+    assert bad.exit_code != 0 and not (tmp_path / "k.csv").exists()
+
+
+def test_synthetic_release_from_a_snapshot_folder(demo_dir, tmp_path):
+    dataset = f"synth-{uuid.uuid4().hex[:8]}"
+    assert invoke("publish", "budget", "set", dataset, "--epsilon", 10, "--delta", 1e-5,
+                  "--data-dir", demo_dir).exit_code == 0
+    result = invoke("publish", "synthetic", "--epsilon", 8, "--delta", 1e-6, "--dataset", dataset,
+                    "--reporting-length", 2, "--snapshot", demo_dir / "snapshot", "--data-dir", demo_dir,
+                    "--out", tmp_path / "release")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "release" / "synthetic.csv").is_file()
+    assert invoke("publish", "budget", "show", dataset, "--data-dir", demo_dir).stdout.count("pac-synth") == 1
+    missing = invoke("publish", "synthetic", "--epsilon", 1, "--dataset", dataset, "--snapshot",
+                     tmp_path / "nowhere", "--data-dir", demo_dir, "--out", tmp_path / "never")
+    assert missing.exit_code != 0 and not (tmp_path / "never").exists()

@@ -100,3 +100,32 @@ def test_greta_dp_release_on_each_ledger_backend(demo_snapshot, backend_ledger, 
     assert (citizenships.groupby("year").size() <= 10 + 3).all()  # top 10, Other, Unknown and the Total
     with pytest.raises(BudgetExceeded):
         publish_official(demo_snapshot, "greta", country="RUS", mode="dp", dp=dp, years=YEARS)
+
+
+@pytest.mark.parametrize("bound, totals", [(None, {2021: 8, 2022: 1}), (2, {2021: 8, 2022: 1}), (1, None)])
+def test_a_victim_counts_in_every_year_up_to_the_bound(hand_snapshot, ledger, bound, totals):
+    """Person 11 is a victim in 2021 and 2022: counted in both unless at most one year per person is kept.
+
+    An epsilon so large that the noise is zero (with probability 1 - 1e-300) makes the DP counts the true ones.
+    """
+    dataset = f"test-{uuid.uuid4().hex[:8]}"
+    ledger.set_budget(dataset, epsilon=1e9, delta=0.0)
+    dp = DpSettings(epsilon=1e6, dataset=dataset, ledger=ledger, max_years_per_person=bound)
+    release = publish_official(hand_snapshot, "unodc", country="RUS", mode="dp", dp=dp, years=(2021, 2022))
+    frame = release.frame
+    grand = frame[(frame[["sex", "age", "form_of_exploitation"]] == TOTAL).all(axis=1)].set_index("year")["value"]
+    disclosure = release.metadata["disclosure"]
+    assert disclosure["max_years_per_person"] == (bound or 2) == disclosure["parameters"]["sensitivity_rows"]
+    assert disclosure["parameters"]["tables"]["victims"]["noise_scale"] == pytest.approx((bound or 2) / 1e6)
+    if totals is not None:
+        assert grand.to_dict() == totals
+    else:  # person 11 keeps one of the two years (seeded); everyone else is in 2021 only
+        assert grand.sum() == 8 and grand[2021] in (7, 8)
+
+
+def test_the_years_bound_must_be_a_positive_whole_number(demo_snapshot, ledger):
+    for bad in (0, -1, 1.5):
+        dp = DpSettings(epsilon=0.5, dataset=_dataset(ledger), ledger=ledger, max_years_per_person=bad)
+        with pytest.raises(ValidationError, match="years per person"):
+            publish_official(demo_snapshot, "unodc", country="RUS", mode="dp", dp=dp, years=YEARS)
+        assert ledger.releases(dp.dataset) == []
