@@ -60,3 +60,35 @@ def test_heldout_set_seven_has_fifteen_texts_per_language():
     assert len([t for t in texts if t.startswith("x")]) == 15
     assert len([t for t in texts if t.startswith("y")]) == 15
     assert all((HELDOUT7 / f"{t}.gold.json").exists() for t in texts)
+
+
+@pytest.mark.parametrize("text", [
+    "A broker from the next district told her about a job in a hotel abroad.",
+    "The agent promised the men contracts on a building site.",
+    "Посредник собрал в селе десять мужчин и отвёз их на стройку.",
+    "Агент пообещал девушкам работу в кафе.",
+])
+def test_a_recruiter_named_by_a_trade_is_organised_targeting(text):
+    assert "organised_targeting" in _labels(text, "recruitment")
+
+
+@pytest.mark.parametrize("text", [
+    "The men had paid a broker for the flight and wanted to claim asylum.",
+    "Паспорт она оставила у агента по недвижимости.",
+    "An estate agent rented the flat to the family.",
+])
+def test_a_trade_without_recruiting_is_no_recruitment(text):
+    assert "organised_targeting" not in _labels(text, "recruitment")
+
+
+@pytest.mark.parametrize("text", [
+    "Her stepmother sold her to a family in the capital.",
+    "Отчим отвёз падчерицу к знакомому фермеру.",
+])
+def test_a_step_parent_who_recruits_is_a_personal_contact(text):
+    assert "personal_contact" in _labels(text, "recruitment")
+
+
+def test_a_clients_debt_is_no_sexual_exploitation():
+    text = "The firm has not paid the men for six weeks; the owner says a client owes him money and he kept their IDs."
+    assert "sexual_exploitation" not in _labels(text, "exploitation")

@@ -57,6 +57,8 @@ class Lexicon:
         self.persons = cue_set(cues["persons"][lang], lang)
         self.victim = {name: cue_set(by_lang[lang], lang) for name, by_lang in cues["victims"].items()}
         self.recruiting = cue_set(cues["recruiting"][lang], lang)
+        self.recruiter_roles = cue_set(cues["recruiter_roles"][lang], lang)
+        self.recruiter_verbs = cue_set(cues["recruiter_verbs"][lang], lang)
         self.negation = NegationScope(cues["negation"], lang)
         self.household = cue_set(cues["household_kin"][lang], lang)
         self.obligation = cue_set(cues["obligation"][lang], lang)
@@ -79,7 +81,21 @@ class Lexicon:
                 if not any(first - _RECRUITING_WINDOW <= s < last + _RECRUITING_WINDOW for s in recruiting):
                     continue  # "borrowed from relatives": a relative, but nobody recruited near it
             hits.append(Hit(category, label, first, last))
-        return hits
+        return hits + self._role_recruiters(tokens, sentence, hits)
+
+    def _role_recruiters(self, tokens: list[Token], sentence: Sentence, hits: list[Hit]) -> list[Hit]:
+        """"told about the job by a broker", "посредник собрал нас": a go-between named by a trade, beside a verb of
+        recruiting or telling someone about work, is organised targeting."""
+        if any(h.label == "organised_targeting" for h in hits):
+            return []
+        roles = self.negation.keep(tokens, sentence, self.recruiter_roles.find(tokens, sentence.first, sentence.last))
+        if not roles:
+            return []
+        verbs = [s for _p, s, _e in self.recruiter_verbs.find(tokens, sentence.first, sentence.last)]
+        for _p, first, last in roles:
+            if any(first - _RECRUITING_WINDOW <= s < last + _RECRUITING_WINDOW for s in verbs):
+                return [Hit("recruitment", "organised_targeting", first, last)]
+        return []
 
 
 @lru_cache(maxsize=2)
