@@ -1,7 +1,8 @@
 """Build a snapshot from the operational store: read only non-personal columns, pseudonymise every id.
 
 Never read: ``personal_ciphertext`` (names, birth date, contacts, documents, narratives), ``place`` (free text),
-``source``, organisation ids, referrals, consents, proceedings' references, screenings' answers. Ages are taken
+``source``, organisation ids, referrals, consents, proceedings' references, screenings' answers, and a
+perpetrator's personal data (see :mod:`ctkit.analyse.offenders`). Ages are taken
 at registration from the recorded age or the birth year; event dates are reduced to the year.
 """
 
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 from sqlalchemy import Engine, text
 
+from ctkit.analyse.offenders import offender_tables
 from ctkit.analyse.pseudonym import PseudonymKey
 from ctkit.analyse.schema import ROLE_OF_EVENT
 from ctkit.analyse.snapshot import Snapshot
@@ -126,5 +128,6 @@ def build_snapshot(engine: Engine, key: PseudonymKey) -> Snapshot:
         "means": _long_flags(merged, "case_id", "moc_"),
         "vulnerabilities": _long_flags(merged, "case_id", "vul_"),
         **_children(engine, pid_of),
+        **offender_tables(engine, key, pid_of, dict(zip(merged["id"], cases["year"], strict=True))),
     }
     return Snapshot.from_tables(tables, source="store", key_fingerprint=key.fingerprint)

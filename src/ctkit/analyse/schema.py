@@ -11,7 +11,7 @@ needs (shares among records where the item was recorded).
 
 from __future__ import annotations
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: perpetrator tables
 
 # table -> ordered (column, DuckDB type). The order is the Parquet column order.
 TABLES: dict[str, list[tuple[str, str]]] = {
@@ -74,6 +74,31 @@ TABLES: dict[str, list[tuple[str, str]]] = {
     "recorded_by": [
         ("case_id", "BIGINT"),
         ("agency", "VARCHAR"),
+    ],
+    # Perpetrators: no name, alias, birth date or document; the age band is at the first year they were
+    # suspected (else at their first case's registration); roles are every role on any case, comma-separated;
+    # first_* are the first year each justice stage was reached (see ctkit.analyse.offenders).
+    "perpetrators": [
+        ("perpetrator_id", "BIGINT"),
+        ("sex", "VARCHAR"),
+        ("age_band", "VARCHAR"),
+        ("citizenship", "VARCHAR"),
+        ("roles", "VARCHAR"),
+        ("first_suspected", "SMALLINT"),
+        ("first_prosecuted", "SMALLINT"),
+        ("first_convicted", "SMALLINT"),
+    ],
+    # One row per perpetrator, stage (suspected, prosecuted, convicted) and year it was reached in any proceeding.
+    "perpetrator_stages": [
+        ("perpetrator_id", "BIGINT"),
+        ("stage", "VARCHAR"),
+        ("year", "SMALLINT"),
+    ],
+    # Who is on which case, in which roles (comma-separated, as recorded).
+    "case_perpetrators": [
+        ("case_id", "BIGINT"),
+        ("perpetrator_id", "BIGINT"),
+        ("roles", "VARCHAR"),
     ],
 }
 

@@ -19,7 +19,7 @@ from ctkit.share.formats.official.codes import (
 )
 from ctkit.share.formats.official.labels import coded
 from ctkit.share.formats.official.model import Breakdown, OfficialTable, ReleaseContext, period_column, register_table
-from ctkit.share.formats.official.records import JUSTICE_STAGES
+from ctkit.share.formats.official.records import JUSTICE_STAGES, OFFENDER_STAGES, OFFENDERS
 from ctkit.vocab import country_alpha2
 
 SCHEME = "eurostat"
@@ -86,11 +86,78 @@ EUROSTAT = OfficialTable(
         "Citizenship: the person's main citizenship against the reporting country and the EU-27 list shipped with "
         "ctkit (composition from 2020-02-01).",
         "Form: a victim of forms in more than one category counts under OTH (other forms).",
-        "Gap: Eurostat's suspects, prosecuted and convicted persons count offenders. The snapshot holds no "
-        "offender records (the store's legal proceedings use case-local perpetrator references and are left out "
-        "of the snapshot), so these are not published. The victims_investigated/prosecuted/convicted rows count "
-        "victims (registered within the release years) whose case first reached that step in the year instead, "
-        "from the dated case lifecycle.",
+        "The victims_investigated/prosecuted/convicted rows count victims (registered within the release years) "
+        "whose case first reached that step in the year, from the dated case lifecycle. Offenders (suspected, "
+        "prosecuted and convicted persons) are the eurostat-offenders table.",
     ),
 )
 register_table(EUROSTAT)
+
+# -- offenders: suspected, prosecuted and convicted persons (Eurostat crim_thb / crim_just leg_stat codes) --------
+
+OFFENDER_DIMS = ("citizen", "sex")
+OFFENDER_TOTALS = {"sex": "T", "citizen": "TOTAL"}
+LEG_STAT = {"suspected": "PER_SUSP", "prosecuted": "PER_PRSC", "convicted": "PER_CNV"}
+
+
+def offender_records(victims: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Offender-year rows (carried in the victim rows' ``attrs``) -> citizenship group, sex and one period column
+    per stage (the year when reached in that row's year, else ``none``).
+    """
+    shared = victims.attrs.get(OFFENDERS)
+    if shared is None:  # the victim rows did not come from victim_years: nothing to count
+        offenders = pd.DataFrame(columns=["person_id", "year", "sex", "citizenship", *OFFENDER_STAGES])
+    else:
+        offenders = shared.frame
+    out = pd.DataFrame({
+        "person_id": offenders["person_id"].astype(str),
+        "citizen": citizenship_group(offenders["citizenship"], ctx.country),
+        "sex": map_codes(offenders["sex"], mapping(SCHEME, "sex"), "UNK"),
+    })
+    for stage in OFFENDER_STAGES:
+        out[stage] = period_column(offenders[stage], ctx)
+    return out
+
+
+def offender_domains(ctx: ReleaseContext) -> dict[str, dict[str, str]]:
+    return {dim: categories(SCHEME, dim) for dim in OFFENDER_DIMS}
+
+
+def offender_layout(cells: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Protected cells -> ``geo, time, indicator, unit, leg_stat, citizen, sex, OBS_VALUE, OBS_FLAG``."""
+    codes = coded(cells, list(OFFENDER_DIMS), OFFENDER_TOTALS)
+    return pd.DataFrame({
+        "geo": eurostat_geo(ctx.country), "time": cells["year"], "indicator": cells["breakdown"], "unit": "NR",
+        "leg_stat": cells["breakdown"].map({f"{s}_persons": code for s, code in LEG_STAT.items()}),
+        "citizen": codes["citizen"], "sex": codes["sex"],
+        "OBS_VALUE": cells["count"], "OBS_FLAG": ["c" if s else "" for s in cells["suppressed"]],
+    })
+
+
+def _offenders(stage: str, label: str) -> Breakdown:
+    return Breakdown(f"{stage}_persons", label, OFFENDER_DIMS, period=stage)
+
+
+EUROSTAT_OFFENDERS = OfficialTable(
+    name="eurostat-offenders",
+    title="Eurostat trafficking in human beings: suspected, prosecuted and convicted persons",
+    breakdowns=(
+        _offenders("suspected", "Persons suspected of trafficking in the year, by citizenship group and sex"),
+        _offenders("prosecuted", "Persons prosecuted for trafficking in the year, by citizenship group and sex"),
+        _offenders("convicted", "Persons convicted of trafficking in the year, by citizenship group and sex"),
+    ),
+    records=offender_records, domains=offender_domains, layout=offender_layout, totals=OFFENDER_TOTALS,
+    notes=(
+        "Persons, not proceedings: a perpetrator counts once per year and stage however many cases or "
+        "proceedings they have; only proceedings that name a recorded perpetrator count (references of older "
+        "records were made perpetrators of their case by migration 0008).",
+        "Suspected: the year of the first of the proceeding's report to the police and investigation; "
+        "prosecuted: the year prosecution began; convicted: the year of a verdict that convicted.",
+        "Citizenship: the perpetrator's main citizenship against the reporting country and the EU-27 list "
+        "shipped with ctkit (composition from 2020-02-01).",
+        "Persons the organisation recorded: perpetrators recorded by different organisations are not linked, so "
+        "one person on two organisations' cases counts twice.",
+        "The release span comes from the victims' registration years when no years are given.",
+    ),
+)
+register_table(EUROSTAT_OFFENDERS)

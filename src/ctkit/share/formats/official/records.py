@@ -14,6 +14,11 @@ from ctkit.analyse.snapshot import Snapshot
 from ctkit.share.formats.official.codes import victim_statuses
 
 JUSTICE_STAGES = ("investigated", "prosecuted", "convicted")
+#: Offender stages of the snapshot's ``perpetrator_stages`` (see :mod:`ctkit.analyse.offenders`).
+OFFENDER_STAGES = ("suspected", "prosecuted", "convicted")
+#: Key of :func:`victim_years`'s ``attrs`` holding the offender-year rows (the release passes tables the victim
+#: rows only; offender tables read their rows from there).
+OFFENDERS = "offenders"
 
 _SQL = """
 WITH v AS (
@@ -72,4 +77,42 @@ def victim_years(snap: Snapshot, years: tuple[int, int] | None = None, *,
     frame["year"] = frame["year"].astype("int64")
     for stage in JUSTICE_STAGES:
         frame[stage] = frame[stage].astype("Int64")
-    return frame.reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    frame.attrs[OFFENDERS] = Shared(offender_years(snap, years))
+    return frame
+
+
+class Shared:
+    """Rows carried in a frame's ``attrs``: pandas deep-copies ``attrs`` on every operation, this is shared."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+
+    def __deepcopy__(self, memo) -> Shared:
+        return self
+
+
+_OFFENDER_SQL = """
+SELECT CAST(s.perpetrator_id AS VARCHAR) AS person_id, s.year, CAST(p.sex AS VARCHAR) AS sex,
+       CAST(p.citizenship AS VARCHAR) AS citizenship, {flags}
+FROM perpetrator_stages s JOIN perpetrators p USING (perpetrator_id)
+WHERE s.year BETWEEN ? AND ?
+GROUP BY ALL
+"""
+
+
+def offender_years(snap: Snapshot, years: tuple[int, int] | None = None) -> pd.DataFrame:
+    """Offender-year rows of ``snap`` within ``years`` (inclusive; None: every year): one row per perpetrator and
+    year in which they reached any stage, so each person counts once per year and stage.
+
+    Columns: ``person_id`` (perpetrator pseudonym as text; never published), ``year``, ``sex``, ``citizenship``
+    and ``suspected``/``prosecuted``/``convicted`` (the row's year when that stage was reached in it, else NA).
+    """
+    low, high = years if years is not None else (-32768, 32767)
+    flags = ", ".join(f"bool_or(CAST(s.stage AS VARCHAR) = '{stage}') AS {stage}" for stage in OFFENDER_STAGES)
+    frame = snap.query(_OFFENDER_SQL.format(flags=flags), [low, high])
+    frame = frame.sort_values(["year", "person_id"], kind="stable", ignore_index=True)  # repeatable DP choices
+    frame["year"] = frame["year"].astype("int64")
+    for stage in OFFENDER_STAGES:
+        frame[stage] = frame["year"].astype("Int64").where(frame[stage].astype(bool))
+    return frame
