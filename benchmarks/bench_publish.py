@@ -2,6 +2,12 @@
 tables (OpenDP), timed and with their peak memory, against plain pandas group-bys of the same combinations measured
 in the same run (ratio = our time / pandas time).
 
+DP count tables are also timed before and after counting per cell: the former path (OpenDP's
+``make_count_by_categories`` turning every row's cell key into a count, once per table) against
+``release_dp_counts`` (a vectorised count per cell, then OpenDP noise on the vector), on the same rows in the same
+run, for the 3 tables of each size and for 7 Eurostat-like tables of victim-years (person-years over 6 years, each
+person bounded to 6 rows) at ``OFFICIAL_ROWS`` rows.
+
 ``python -m benchmarks publish`` (10k and 100k records) or ``--quick`` (1k). ``CTKIT_BENCH_PUBLISH_SIZES=10000``
 chooses sizes. The true table is CTDC-synthetic-v2-shaped with skewed, correlated values (no real person).
 """
@@ -27,6 +33,8 @@ from ctkit.store import create_schema, make_engine
 
 FULL_SIZES = (10_000, 100_000)
 QUICK_SIZES = (1_000,)
+OFFICIAL_ROWS = {False: 200_000, True: 2_000}  # quick -> rows
+OFFICIAL_YEARS = [str(y) for y in range(2019, 2025)]
 REPORTING_LENGTH = 3
 # pac-synth's own default: at epsilon 1 a 27-column table of a few thousand records loses most single values.
 SYNTHETIC_EPSILON = 4.0
@@ -133,7 +141,7 @@ Measured = tuple[float, float, float]
 
 def line(label: str, figures: Measured, baseline: Measured) -> None:
     wall, cpu, mem = figures
-    print(f"           {label:<44} {wall:8.2f} s wall, {cpu:8.2f} s CPU, +{mem:6.0f} MiB; "
+    print(f"           {label:<50} {wall:8.2f} s wall, {cpu:8.2f} s CPU, +{mem:6.0f} MiB; "
           f"ratio {wall / baseline[0]:6.2f}x wall, {cpu / max(baseline[1], 1e-9):6.2f}x CPU", flush=True)
 
 
@@ -171,6 +179,80 @@ def bench_size(n: int, ledger: PrivacyLedger) -> None:
     *figures, _ = measure(lambda: release_dp_counts(table, queries, dataset=dataset, epsilon=1.0, ledger=ledger,
                                                     product="bench"))
     line("DP count tables (3, OpenDP) vs their group-bys", figures, plain)
+    before_after(table, queries, dataset, ledger, unit=None, bound=1)
+
+
+def per_row_dp_counts(records: pd.DataFrame, queries: list[CountQuery], epsilon: float, bound: int,
+                      unit: str | None) -> dict[str, list[int]]:
+    """The former path, kept here as the baseline: each row's cell key as text, counted by OpenDP per table."""
+    import opendp.prelude as dp
+
+    from ctkit.share.disclosure.dp_counts import bounded_rows
+
+    dp.enable_features("contrib")
+    kept = bounded_rows(records, unit, bound, 0)
+    out = {}
+    for query in queries:
+        keys = records[query.dims[0]].astype(str).to_numpy(dtype=object)
+        for dim in query.dims[1:]:
+            keys = keys + "\x1f" + records[dim].astype(str).to_numpy(dtype=object)
+        categories = ["\x1f".join(cell) for cell in itertools.product(*(query.domains[d] for d in query.dims))]
+        counts = dp.t.make_count_by_categories(dp.vector_domain(dp.atom_domain(T=str)), dp.symmetric_distance(),
+                                               categories=categories, null_category=False, MO="L1Distance<int>")
+        measurement = counts >> dp.m.then_laplace(bound * len(queries) / epsilon)
+        out[query.name] = measurement(keys[kept].tolist())
+    return out
+
+
+def before_after(records: pd.DataFrame, queries: list[CountQuery], dataset: str, ledger: PrivacyLedger, *,
+                 unit: str | None, bound: int) -> None:
+    *before, _ = measure(lambda: per_row_dp_counts(records, queries, 1.0, bound, unit))
+    *after, _ = measure(lambda: release_dp_counts(records, queries, dataset=dataset, epsilon=1.0, ledger=ledger,
+                                                  product="bench", unit=unit, max_rows_per_unit=bound))
+    print(f"           DP count tables ({len(queries)}), per row (before): {before[0]:.2f} s wall, "
+          f"{before[1]:.2f} s CPU, +{before[2]:.0f} MiB", flush=True)
+    line(f"DP count tables ({len(queries)}): per cell vs per row (before)", after, before)
+
+
+def victim_years(n: int, seed: int = 1) -> pd.DataFrame:
+    """About ``n`` person-year rows shaped like Eurostat's victims: most people in one year, some in several."""
+    rng = np.random.default_rng(seed)
+    people = n * 2 // 3
+    person = np.sort(rng.integers(0, people, n))
+    year = rng.choice(OFFICIAL_YEARS, n)
+    frame = pd.DataFrame({"person_id": person, "year": year}).drop_duplicates(["person_id", "year"])
+    m = len(frame)
+
+    def pick(values: list[str], p: list[float]) -> np.ndarray:
+        return rng.choice(values, m, p=p)
+
+    stage = lambda p: np.where(rng.random(m) < p, rng.choice(OFFICIAL_YEARS, m), "none")  # noqa: E731
+    return frame.assign(
+        citizen=pick(["NAT", "EU27_2020_FOR", "NEU27_2020_FOR", "UNK"], [0.5, 0.2, 0.25, 0.05]),
+        expl=pick(["SEX", "LAB", "OTH", "UNK"], [0.5, 0.3, 0.15, 0.05]),
+        age=pick(["Y_LT18", "Y_GE18", "UNK"], [0.2, 0.7, 0.1]),
+        leg_stat=pick(["IDENT", "PRES"], [0.6, 0.4]), sex=pick(["F", "M", "UNK"], [0.7, 0.28, 0.02]),
+        investigated=stage(0.5), prosecuted=stage(0.3), convicted=stage(0.15)).reset_index(drop=True)
+
+
+def official_queries() -> list[CountQuery]:
+    domains = {"citizen": ["NAT", "EU27_2020_FOR", "NEU27_2020_FOR", "UNK"], "expl": ["SEX", "LAB", "OTH", "UNK"],
+               "age": ["Y_LT18", "Y_GE18", "UNK"], "leg_stat": ["IDENT", "PRES"], "sex": ["F", "M", "UNK"]}
+    queries = [CountQuery(f"victims_{dim}", ("year", dim, "sex"), {"year": OFFICIAL_YEARS, dim: domains[dim],
+                                                                   "sex": domains["sex"]})
+               for dim in ("citizen", "expl", "age", "leg_stat")]
+    return queries + [CountQuery(f"victims_{stage}", (stage, "sex"), {stage: [*OFFICIAL_YEARS, "none"],
+                                                                      "sex": domains["sex"]})
+                      for stage in ("investigated", "prosecuted", "convicted")]
+
+
+def bench_official(rows: int, ledger: PrivacyLedger) -> None:
+    records = victim_years(rows)
+    dataset = f"bench-official-{rows}"
+    ledger.set_budget(dataset, epsilon=100.0, delta=1e-3)
+    print(f"victim-years={len(records):>7} ({records['person_id'].nunique()} people, 7 Eurostat-like tables, "
+          f"at most {len(OFFICIAL_YEARS)} years per person):", flush=True)
+    before_after(records, official_queries(), dataset, ledger, unit="person_id", bound=len(OFFICIAL_YEARS))
 
 
 def run(quick: bool) -> None:
@@ -183,4 +265,5 @@ def run(quick: bool) -> None:
         ledger = PrivacyLedger(engine)
         for n in sizes:
             bench_size(n, ledger)
+        bench_official(OFFICIAL_ROWS[quick], ledger)
         engine.dispose()
