@@ -5,9 +5,12 @@ is asyncio + httpx in this process. Each session is a case worker with its own c
 and every fifth step saves a status change (it reads the case's version, then PATCHes it; optimistic locking).
 Bounded in requests and in time. Every HTTP request is timed on its own, end to end as the client sees it.
 Reports requests/s, p50/p95/p99 latency, p95 per kind of request, the server's own p50/p95 (a ``Server-Timing``
-header that only this benchmark's app adds), the server processes' CPU time per request (sign-ins included; other
-load on the machine moves it far less than latency) and errors, per backend (target: p95 under 100 ms, no
-errors).
+header that only this benchmark's app adds), SQL statements per request by kind (counted in the server, another
+header of this benchmark's app only), the server processes' CPU time per request (sign-ins included; other load on
+the machine moves it far less than latency) and errors, per backend (target: p95 under 100 ms, no errors).
+
+uvicorn picks httptools and uvloop when they are installed; ``CTKIT_BENCH_UVICORN="--http h11 --loop asyncio"``
+passes other options to it (to measure the difference).
 
 PostgreSQL comes from CTKIT_TEST_POSTGRES_URL (a throwaway schema); that part is skipped with a message if unset.
 Logins use cheap argon2 parameters: sign-in cost is a deliberate setting, not what this measures.
@@ -17,8 +20,11 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import contextvars
+import importlib.util
 import os
 import random
+import shlex
 import socket
 import statistics
 import subprocess
@@ -33,11 +39,16 @@ WORKERS = 2  # uvicorn worker processes, as `ctkit serve --workers 2` on a two-c
 PASSWORD = "benchmark password 1"
 # Direct steps of the case state machine (closing needs the casework workflow and a supervisor).
 NEXT_STATUS = {"open": "active", "active": "follow_up", "follow_up": "active"}
+KINDS = ("list", "view", "save")
+# The statements of the request being served: a list that the ASGI wrapper sets and the engine listener appends to
+# (the app's threads run in a copy of the request's context, so they see the same list).
+_STATEMENTS: contextvars.ContextVar[list | None] = contextvars.ContextVar("bench_statements", default=None)
 
 
 def app_factory():
     """Build the app from CTKIT_* variables (uvicorn ``--factory`` entry point of the server process)."""
     from argon2 import PasswordHasher
+    from sqlalchemy import event
 
     from ctkit.settings import load_settings
     from ctkit.store import accounts as acc
@@ -46,12 +57,21 @@ def app_factory():
 
     acc.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
     settings = load_settings()
-    return _ServerTiming(create_app(settings, open_store(settings)))
+    store = open_store(settings)
+
+    def count(*_args) -> None:
+        seen = _STATEMENTS.get()
+        if seen is not None:
+            seen.append(1)
+
+    event.listen(store.engine, "before_cursor_execute", count)
+    return _ServerTiming(create_app(settings, store))
 
 
 class _ServerTiming:
     """ASGI wrapper that reports the app's own time per request (``Server-Timing: app;dur=<ms>``): the client's
-    figure minus this one is queueing in the client, the network and uvicorn. Only the benchmark's app has it."""
+    figure minus this one is queueing in the client, the network and uvicorn; and the SQL statements it ran
+    (``x-bench-statements``). Only the benchmark's app has it."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -60,11 +80,14 @@ class _ServerTiming:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         started = time.perf_counter()
+        statements: list = []
+        _STATEMENTS.set(statements)
 
         async def timed_send(message) -> None:
             if message["type"] == "http.response.start":
                 duration = f"app;dur={(time.perf_counter() - started) * 1000:.2f}".encode()
-                message = {**message, "headers": [*message.get("headers", []), (b"server-timing", duration)]}
+                message = {**message, "headers": [*message.get("headers", []), (b"server-timing", duration),
+                                                  (b"x-bench-statements", str(len(statements)).encode())]}
             await send(message)
 
         await self.app(scope, receive, timed_send)
@@ -120,11 +143,29 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+def _uvicorn_options() -> list[str]:
+    return shlex.split(os.environ.get("CTKIT_BENCH_UVICORN", ""))
+
+
+def _server_kind() -> str:
+    """What uvicorn runs on: its 'auto' choice (httptools, uvloop when installed) unless options say otherwise."""
+    options = _uvicorn_options()
+
+    def chosen(flag: str, fast: str, fallback: str) -> str:
+        if flag in options:
+            return options[options.index(flag) + 1]
+        return fast if importlib.util.find_spec(fast) else fallback
+
+    return f"uvicorn {WORKERS} workers, http {chosen('--http', 'httptools', 'h11')}, " \
+           f"loop {chosen('--loop', 'uvloop', 'asyncio')}"
+
+
 def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
     root = Path(__file__).resolve().parent.parent
     proc = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "benchmarks.bench_web:app_factory", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(WORKERS)],
+         "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(WORKERS),
+         *_uvicorn_options()],
         cwd=root, env={**os.environ, **env, "PYTHONPATH": str(root)})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
@@ -141,7 +182,8 @@ class _Timings:
     """Latencies (s) of every request, by kind, as the client saw them and as the server reported them."""
 
     def __init__(self) -> None:
-        self.client: dict[str, list[float]] = {"list": [], "view": [], "save": []}
+        self.client: dict[str, list[float]] = {kind: [] for kind in KINDS}
+        self.statements: dict[str, list[int]] = {kind: [] for kind in KINDS}
         self.server: list[float] = []
         self.errors: list[str] = []
 
@@ -152,6 +194,8 @@ class _Timings:
         timing = response.headers.get("server-timing", "")
         if timing.startswith("app;dur="):
             self.server.append(float(timing[len("app;dur="):]) / 1000)
+        if "x-bench-statements" in response.headers:
+            self.statements[kind].append(int(response.headers["x-bench-statements"]))
         if response.status_code >= 400:
             self.errors.append(f"{response.request.method} {kind} {response.status_code}")
         return response
@@ -229,6 +273,8 @@ def _load(port: int, users, steps: int, think_s: float, limit_s: float) -> dict[
             **{f"p95_{kind}": _percentile([x * 1000 for x in values] or [0.0], 95)
                for kind, values in timings.client.items()},
             "server_p50": _percentile(server, 50), "server_p95": _percentile(server, 95),
+            **{f"statements_{kind}": statistics.fmean(values) if values else 0.0
+               for kind, values in timings.statements.items()},
             "errors": len(timings.errors), "error_kinds": sorted(set(timings.errors))[:5]}
 
 
@@ -237,6 +283,7 @@ def _measure(label: str, env: dict[str, str], quick: bool) -> dict[str, dict[str
     users = _prepare(env, 300 if quick else 3000)
     port = _free_port()
     server = _start_server(env, port)
+    print(f"{label:<20} {_server_kind()}; load average {os.getloadavg()[0]:.1f} before", flush=True)
     runs = {}
     modes = (("browsing", 1.0),) if quick else (("browsing", 1.0), ("flat-out", 0.0))
     try:
@@ -263,6 +310,9 @@ def _print(label: str, result: dict) -> None:
           f"save {result['p95_save']:.1f} ms;  in the app (Server-Timing): p50 {result['server_p50']:.1f} ms, "
           f"p95 {result['server_p95']:.1f} ms" + (f"; server CPU {result['server_cpu_ms']:.1f} ms per request"
                                                     if "server_cpu_ms" in result else ""), flush=True)
+    print(f"{'':<20} SQL statements per request: list {result['statements_list']:.1f}, view "
+          f"{result['statements_view']:.1f}, save {result['statements_save']:.1f};  load average "
+          f"{os.getloadavg()[0]:.1f}", flush=True)
 
 
 def _base_env(data_dir: Path) -> dict[str, str]:

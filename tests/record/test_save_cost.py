@@ -76,6 +76,11 @@ def test_status_change_writes_the_case_row_and_its_timeline_only(any_desk):
     assert _touched(seen, "INSERT INTO") == {"case_lifecycle", "casework_transitions", "casework_deadlines",
                                              "audit_events"}
     assert not [s for s in seen if "persons" in s], "a status change must not read the person"
+    # The audit chain's append lock is taken by the transaction's last statements, so it is held only for the
+    # append and the commit.
+    first_audit = next(i for i, s in enumerate(seen) if "audit_events" in s or "pg_advisory_xact_lock" in s)
+    assert all("audit_events" in s or "pg_advisory_xact_lock" in s for s in seen[first_audit:]), seen
+    assert seen[-1].startswith("INSERT INTO audit_events")
     after = _children(desk, case_id)
     assert {k: v for k, v in after.items() if k != "case_lifecycle"} == \
            {k: v for k, v in before.items() if k != "case_lifecycle"}

@@ -14,6 +14,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from pydantic import ValidationError as PydanticValidationError
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ctkit.errors import AuthenticationError, CtkitError, http_status_for
@@ -24,7 +25,8 @@ log = logging.getLogger("ctkit.web")
 
 _STATUS_CODES = {400: "bad_request", 401: "not_authenticated", 403: "forbidden", 404: "not_found",
                  405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
-                 422: "invalid_input", 429: "too_many_requests", 500: "internal_error"}
+                 422: "invalid_input", 429: "too_many_requests", 500: "internal_error",
+                 503: "unavailable"}
 
 
 def is_api(request: Request) -> bool:
@@ -85,10 +87,21 @@ def _unexpected(request: Request, exc: Exception) -> Response:
                           "nothing was saved; tell an administrator the incident number")
 
 
+def _database_error(request: Request, exc: DBAPIError) -> Response:
+    # A connection lost mid-request (database restarted): the pool has dropped the dead connections, so a retry
+    # gets a fresh one. Anything else from the driver is unexpected.
+    if not exc.connection_invalidated:
+        return _unexpected(request, exc)
+    log.warning("database connection lost during %s %s", request.method, request.scope.get("route_path", ""))
+    return error_response(request, 503, "the connection to the database was lost",
+                          "reload to see whether the change was saved, then try again")
+
+
 def install(app: FastAPI) -> None:
     """Register the handlers on ``app``."""
     app.add_exception_handler(CtkitError, _ctkit_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(PydanticValidationError, _model_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(DBAPIError, _database_error)
     app.add_exception_handler(Exception, _unexpected)
