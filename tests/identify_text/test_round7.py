@@ -92,3 +92,38 @@ def test_a_step_parent_who_recruits_is_a_personal_contact(text):
 def test_a_clients_debt_is_no_sexual_exploitation():
     text = "The firm has not paid the men for six weeks; the owner says a client owes him money and he kept their IDs."
     assert "sexual_exploitation" not in _labels(text, "exploitation")
+
+
+def _roles(text: str) -> dict[str, list[str]]:
+    return {p["name"]: p["roles"] for p in extract(text)["places"]}
+
+
+@pytest.mark.parametrize(("text", "place", "role"), [
+    ("A broker in Dhaka found the men jobs on a building site.", "Dhaka", "origin"),
+    ("Посредник в Оше собрал двадцать человек и отправил их на стройку.", "Osh", "origin"),
+    ("She was placed by a manpower agency in Manila as a cleaner.", "Manila", "origin"),
+    ("He is a citizen of the Philippines and worked on the ship for two years.", "Philippines", "origin"),
+    ("Он жил и работал в Дагестане на кирпичном заводе.", "Dagestan", "destination"),
+    ("Her brother went to work on a farm in Kazakhstan.", "Kazakhstan", "destination"),
+    ("She was sold by her aunt in Lagos to a family in London.", "Lagos", "origin"),
+    ("She was sold by her aunt in Lagos to a family in London.", "London", "destination"),
+    ("Мигранты работают на стройках Москвы, где у них отбирают паспорта.", "Moscow", "destination"),
+    ("Women were exploited in hotels in Antalya and Istanbul.", "Antalya", "destination"),
+])
+def test_places_after_in_without_a_verb_of_movement(text, place, role):
+    assert role in _roles(text)[place]
+
+
+@pytest.mark.parametrize(("text", "place"), [
+    ("Workers at a garment factory in Dhaka went on strike over unpaid wages.", "Dhaka"),
+    ("В Новокузнецке шахтёры объявили забастовку: зарплату не платят три месяца.", "Novokuznetsk"),
+    ("В полицию Хасавюрта обратилась жительница села.", "Khasavyurt"),
+])
+def test_a_place_with_no_journey_and_no_exploitation_is_no_destination(text, place):
+    assert "destination" not in _roles(text)[place]
+
+
+def test_a_sale_gives_the_means_but_invents_no_form():
+    result = extract("The court found that he sold a 19-year-old woman from Slovakia to a man in Germany.")
+    assert {x["label"] for x in result["means"]} == {"sale_of_person"}
+    assert result["exploitation"] == []

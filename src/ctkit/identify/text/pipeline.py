@@ -22,7 +22,7 @@ from ctkit.identify.text.inputs import DEFAULT_MAX_CHARS, check_text
 from ctkit.identify.text.language import SUPPORTED, detect_language
 from ctkit.identify.text.lexicon import CATEGORIES, Hit, load_lexicon
 from ctkit.identify.text.places import Mention, find_mentions
-from ctkit.identify.text.roles import assign_roles
+from ctkit.identify.text.roles import assign_roles, journeyless
 from ctkit.identify.text.tokens import Sentence, tokenize
 from ctkit.identify.text.victims import victim_profile
 
@@ -159,6 +159,8 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     assign_roles(lex, tokens, sentences, mentions, hits)
     labels = _labels(text, sentences, hits)
     _infer_exploitation(labels, dispute)
+    if dispute and not labels["exploitation"]:
+        journeyless(mentions)
     result = {"id": doc_id, "lang": lang, "places": _places(text, tokens, sentences, mentions)}
     for category in ("exploitation", "sectors", "means"):
         result[category] = labels[category]

@@ -27,6 +27,7 @@ class Mention:
     roles: set[str] = field(default_factory=set)
     prep_role: str | None = None  # role given by a preposition or a person noun, carried along lists
     in_place: bool = False  # after "in" / "в" + prepositional, where the sentence decides the role
+    by_predicate: bool = False  # a destination only because the sentence tells of work or exploitation there
 
 
 def _name_like(span: list[Token]) -> bool:

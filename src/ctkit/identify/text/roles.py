@@ -14,8 +14,9 @@ from ctkit.identify.text.lexicon import Hit, Lexicon
 from ctkit.identify.text.places import Mention
 from ctkit.identify.text.tokens import Sentence, Token
 
-__all__ = ["assign_roles"]
+__all__ = ["assign_roles", "journeyless"]
 
+_POSSESSIVES = frozenset({"her", "his", "their", "my", "our", "your", "own"})
 _PREP_ROLES = (("origin_preps", "origin"), ("destination_preps", "destination"), ("transit_preps", "transit"))
 
 
@@ -60,7 +61,7 @@ def _returning(lex: Lexicon, tokens: list[Token], end: int, lo: int) -> bool:
     return bool(lex.role_cues["return_verbs"].find(tokens, max(lo, end - 3), end))
 
 
-def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) -> str | None:
+def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int, workplaces: set[int]) -> str | None:
     after = _skip_back(lex, tokens, m.first, lo)
     for cue, role in _PREP_ROLES:
         start = _cue_before(lex, cue, tokens, after, lo)
@@ -83,14 +84,19 @@ def _preposition_role(lex: Lexicon, tokens: list[Token], m: Mention, lo: int) ->
             return "in"
     if lex.lang == "ru" and after > lo and lex.role_cues["origin_nouns"].find(tokens, after - 1, after):
         return "origin"
-    if lex.lang == "en" and after > lo and tokens[after - 1].lower == "of":
-        # "a citizen of Moldova", "native of Ukraine"
-        if _cue_before(lex, "origin_verbs", tokens, after, lo) is not None:
-            return "origin"
-    return _verb_role(lex, tokens, after, lo)
+    if _citizen_of(lex, tokens, m, after, lo):
+        return "origin"
+    return _verb_role(lex, tokens, after, lo, workplaces)
 
 
-def _verb_role(lex: Lexicon, tokens: list[Token], after: int, lo: int) -> str | None:
+def _citizen_of(lex: Lexicon, tokens: list[Token], m: Mention, after: int, lo: int) -> bool:
+    """"a citizen of Moldova", "native of the Philippines" (the "of" may have been skipped with "the")."""
+    return lex.lang == "en" and any(
+        tokens[k].lower == "of" and _cue_before(lex, "origin_verbs", tokens, k + 1, lo) is not None
+        for k in range(max(lo, after - 1), m.first))
+
+
+def _verb_role(lex: Lexicon, tokens: list[Token], after: int, lo: int, workplaces: set[int]) -> str | None:
     """"left Tashkent", "покинула Москву" -> origin; "reached Samara", "добралась до Новосибирска" -> destination."""
     if after <= lo:
         return None
@@ -106,9 +112,13 @@ def _verb_role(lex: Lexicon, tokens: list[Token], after: int, lo: int) -> str | 
         return "destination"  # "довезли из Армении до Москвы": "до" after "из" ends the journey
     if lex.lang == "ru" and after - 2 >= lo and tokens[after - 1].pos == "NOUN" and lex.role_cues[
             "destination_preps"].find(tokens, after - 2, after - 1):
-        # "в гостиницы Калининграда", "на стройки Подмосковья": a genitive place after "в" + a noun
-        noun = tokens[after - 1]  # (not "в отношении жителя Оренбурга": a prepositional noun is left alone)
-        if "accs" in noun.cases and not noun.cases & {"loct", "loc2"}:
+        # "в гостиницы Калининграда", "на стройки Подмосковья": a genitive place after "в" + a noun; a workplace
+        # also in the prepositional ("на стройках Москвы"), but not "в отношении жителя Оренбурга" or "в полицию
+        # Хасавюрта" (an office's place is no destination)
+        noun = tokens[after - 1]
+        if lex.role_cues["offices"].find(tokens, after - 1, after):
+            return None
+        if ("accs" in noun.cases and not noun.cases & {"loct", "loc2"}) or after - 1 in workplaces:
             return "destination"
     return None
 
@@ -128,25 +138,32 @@ def _origin_phrase_before(lex: Lexicon, tokens: list[Token], m: Mention, lo: int
 def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, hits: list[Hit]) -> str:
     """Role of a place after "in" / "в" + prepositional."""
     lo = max(sentence.first, m.first - 6)
+    prep = _skip_back(lex, tokens, m.first, lo) - 1  # the "in" / "в"
+    if any(e == prep for _p, _s, e in lex.recruiter_roles.find(tokens, max(lo, prep - 3), prep)):
+        return "origin"  # "a broker in Dhaka", "a manpower agency in Manila", "посредник в Бишкеке": where they recruit
     recruited = any(t.lower.startswith(("recruit", "вербов", "завербов")) for t in tokens[lo:m.first])
     if not recruited and any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3),
                                                                                              m.first)):
         return "office"  # "border guards in Bialystok" (but "recruited by an agency in Hanoi" is the origin)
-    prep = _skip_back(lex, tokens, m.first, lo) - 1  # the "in" / "в"
     if prep - 1 >= lo and lex.role_cues["work_nouns"].find(tokens, prep - 1, prep) and not any(
             h.category == "vulnerabilities" for h in hits):
         return "destination"  # "lured by promises of work in Germany", "завербовали на работу в Германии"
-    if lex.role_cues["origin_verbs"].find(tokens, lo, m.first) or _origin_phrase_before(
-            lex, tokens, m, max(sentence.first, m.first - 9)):
+    origin_verbs = [s for _p, s, _e in lex.role_cues["origin_verbs"].find(tokens, lo, m.first)]
+    # the nearest predicate governs the place: "жил и работал в Дагестане" is where he worked, not his home
+    nearer_work = origin_verbs and any(s > max(origin_verbs) for _p, s, _e in lex.role_cues[
+        "exploitation_verbs"].find(tokens, lo, m.first))
+    if (origin_verbs and not nearer_work) or _origin_phrase_before(lex, tokens, m, max(sentence.first, m.first - 9)):
         return "origin"
     if any(_returning(lex, tokens, k, lo) for k in range(max(lo, m.first - 3), m.first + 1)):
         return "origin"  # "sent back to her family in Moldova", "sent money home to her family in Chisinau"
     if prep > lo and lex.role_cues["arrival_verbs"].find(tokens, max(lo, prep - 3), prep):
         return "destination"  # "arrived in Samara", "оказалась в Москве"
+    if prep > lo and lex.role_cues["movement_verbs"].find(tokens, max(sentence.first, m.first - 9), prep):
+        return "destination"  # "went to work on a farm in Kazakhstan", "уехала на заработки в Москве" (a journey)
     to = [k for k in range(max(lo, m.first - 5), m.first - 2)
           if lex.role_cues["destination_preps"].find(tokens, k, k + 1)
           and (lex.lang == "en" or _accusative_after(tokens, k))]
-    if to and not lex.role_cues["kin"].find(tokens, to[-1], m.first):
+    if to and not _own_kin(lex, tokens, to[-1], m.first):
         return "destination"  # "taken to a flat in Berlin", "доставили в квартиру в Москве" (not "to her family")
     if lex.negation.strong.find(tokens, sentence.first, sentence.last):
         return "other"  # "no signs of trafficking were found at a cafe in X": X is not a destination
@@ -155,8 +172,17 @@ def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, 
             h.category == "means" for h in hits):
         return "origin"  # "unemployed, she slept at the station in Samara": the victim's background, before the route
     if exploitation or lex.role_cues["exploitation_verbs"].find(tokens, sentence.first, sentence.last):
-        return "destination"
+        return "predicate"  # a destination only by what happened there (see ``journeyless``)
     return "other"
+
+
+def _own_kin(lex: Lexicon, tokens: list[Token], start: int, end: int) -> bool:
+    """"to her family in X" (home), not "sold to a family in London" (a buyer): in English the relative must be
+    someone's own."""
+    for _p, s, _e in lex.role_cues["kin"].find(tokens, start, end):
+        if lex.lang != "en" or (s > 0 and tokens[s - 1].lower in _POSSESSIVES):
+            return True
+    return False
 
 
 def _accusative_after(tokens: list[Token], k: int) -> bool:
@@ -182,12 +208,15 @@ def _onward(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], mentio
 
 def _departure_points(mentions: list[Mention]) -> None:
     """"In Almaty he was put on a train to Novosibirsk", "Во Вроцлаве девушек встречал водитель и отвозил их в
-    Берлин": a place "in X" with no route role, before a destination in the same sentence, is where that leg began:
-    the origin, or a transit place when the text already named an origin."""
+    Берлин", "sold by her stepmother in Lagos to a family in London": a place "in X" with no route role of its own (a
+    destination only by the sentence's predicate), before a destination in the same sentence, is where that leg
+    began: the origin, or a transit place when the text already named an origin."""
     for i, m in enumerate(mentions):
-        if m.roles != {"other"} or m.prep_role is not None or not m.in_place:
+        if not ((m.roles == {"other"} and m.prep_role is None and m.in_place) or m.by_predicate):
             continue
-        if any("destination" in o.roles and o.sent == m.sent and o.first > m.last for o in mentions[i + 1:]):
+        if any("destination" in o.roles and not o.by_predicate and o.sent == m.sent and o.first > m.last
+               for o in mentions[i + 1:]):
+            m.by_predicate = False
             seen_origin = any("origin" in o.roles for o in mentions[:i])
             m.roles = {"transit" if seen_origin else "origin"}
 
@@ -228,6 +257,18 @@ def _coordinated(lex: Lexicon, tokens: list[Token], prev: Mention, m: Mention) -
     return m.first - prev.last <= 4
 
 
+def journeyless(mentions: list[Mention]) -> None:
+    """A labour dispute that tells of no exploitation and no journey (a strike at a factory in Dhaka): a place that
+    was a destination only because work happened there is just where the story is (``other``). (Not applied to every
+    document without a form: there a missed form would also lose its destination.)"""
+    if any(m.roles & {"origin", "transit", "destination"} and not m.by_predicate for m in mentions):
+        return
+    for m in mentions:
+        if m.by_predicate:
+            m.roles = {"other"}
+            m.by_predicate = False
+
+
 def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], mentions: list[Mention],
                  hits_by_sentence: dict[int, list[Hit]]) -> None:
     """Set ``roles`` on every mention in place (at least one role each)."""
@@ -235,16 +276,19 @@ def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], m
     for m in mentions:
         sentence = sentences[m.sent]
         hits = hits_by_sentence.get(m.sent, [])
-        role = "origin" if m.demonym else _preposition_role(lex, tokens, m, sentence.first)
+        workplaces = {k for h in hits if h.category == "sectors" for k in range(h.first, h.last)}
+        role = "origin" if m.demonym else _preposition_role(lex, tokens, m, sentence.first, workplaces)
         if lex.role_cues["transit_after"].find(tokens, m.last, min(m.last + 3, sentence.last)) or lex.role_cues[
                 "transit_before"].find(tokens, max(sentence.first, m.first - 3), m.first):
             role = "transit"  # "the Chernyshevskoye checkpoint", "пункт пропуска Мамоново"
         if role in {None, "in"} and previous is not None and previous.prep_role and _coordinated(
                 lex, tokens, previous, m):
-            role = previous.prep_role
+            role, m.by_predicate = previous.prep_role, previous.by_predicate
         if role == "in":
             role = _in_role(lex, tokens, m, sentence, hits)
             m.in_place = role == "other"
+            if role == "predicate":
+                role, m.by_predicate = "destination", True
         if role is None and not _statement_roles(lex, tokens, sentence) and _beside_office(lex, tokens, m, sentence):
             role = "office"  # "Полиция Санкт-Петербурга", "Manchester police"
         if role == "office":
