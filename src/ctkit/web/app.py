@@ -45,6 +45,7 @@ ROUTE_MODULES: list[str] = [
     "ctkit.web.routes_casework",
     "ctkit.web.routes_casework_api",
     "ctkit.web.routes_links",
+    "ctkit.web.routes_perpetrators",
 ]
 
 
