@@ -170,6 +170,9 @@ def test_synthetic_release_from_a_snapshot_folder(demo_dir, tmp_path):
                     "--reporting-length", 2, "--snapshot", demo_dir / "snapshot", "--data-dir", demo_dir,
                     "--out", tmp_path / "release")
     assert result.exit_code == 0, result.output
+    statement = json.loads((tmp_path / "release" / "release.json").read_text(encoding="utf-8"))
+    assert statement["parameters"]["true_data"].startswith("snapshot ") and "(store)" in statement[
+        "parameters"]["true_data"]
     assert (tmp_path / "release" / "synthetic.csv").is_file()
     assert invoke("publish", "budget", "show", dataset, "--data-dir", demo_dir).stdout.count("pac-synth") == 1
     missing = invoke("publish", "synthetic", "--epsilon", 1, "--dataset", dataset, "--snapshot",

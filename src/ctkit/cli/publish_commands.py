@@ -169,9 +169,11 @@ def synthetic_command(
     store, ledger = _ledger(data_dir)
     try:
         with err.status("reading the cases"):
-            true_table = _snapshot_table(snapshot) if snapshot is not None else true_synthetic_table(store.engine)
+            true_table, source = _snapshot_table(snapshot) if snapshot is not None else (
+                true_synthetic_table(store.engine), "store")
         release = release_synthetic(true_table, dataset=dataset, epsilon=epsilon, delta=delta, ledger=ledger,
-                                    reporting_length=reporting_length, progress=lambda step: err.print(step))
+                                    reporting_length=reporting_length, progress=lambda step: err.print(step),
+                                    true_data=source)
     finally:
         store.engine.dispose()
     folder = write_synthetic_release(release, out, include_utility=utility)
@@ -180,13 +182,15 @@ def synthetic_command(
 
 
 def _snapshot_table(folder: Path):
+    """The snapshot's cases as CTDC synthetic v2 columns, and how the release states its source."""
     from ctkit.analyse import Snapshot
     from ctkit.share.disclosure.snapshot_table import snapshot_synthetic_table
+    from ctkit.share.formats.official.release import snapshot_id
 
     snap = Snapshot.open(folder)
     try:
         snap.require_cases()
-        return snapshot_synthetic_table(snap)
+        return snapshot_synthetic_table(snap), f"snapshot {snapshot_id(snap)} ({snap.source})"
     finally:
         snap.close()
 

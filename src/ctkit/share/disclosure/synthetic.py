@@ -81,8 +81,8 @@ def release_synthetic(true_table: pd.DataFrame, *, dataset: str, epsilon: float,
                       ledger: PrivacyLedger, reporting_length: int = 3, fabrication: str = "balanced",
                       accuracy: str = "prioritize_long_combinations", zeros_are_values: bool = False,
                       product: str = "ctdc-synthetic-v2", years: tuple[int, int] | None = None,
-                      actor_id: str | None = None, progress: Callable[[str], None] | None = None
-                      ) -> SyntheticRelease:
+                      actor_id: str | None = None, progress: Callable[[str], None] | None = None,
+                      true_data: str | None = None) -> SyntheticRelease:
     """Synthesise DP microdata from ``true_table`` (CTDC synthetic v2 columns) and charge (epsilon, delta).
 
     Returns a SyntheticRelease. Raises ValidationError (wrong columns, too few records, delta not below 1 / the
@@ -119,7 +119,7 @@ def release_synthetic(true_table: pd.DataFrame, *, dataset: str, epsilon: float,
               "year_range": [first, last], "dp_year_counts": year_counts,
               "composition": "sequential: one pac-synth fit (synthesis_epsilon, delta) and one discrete Laplace "
                              "histogram of registration years (year_histogram_epsilon)",
-              "protected_unit": "one row (case)",
+              "protected_unit": "one row (case)", "true_data": true_data or "given table",
               "synthetic_records": len(records), "dp_number_of_records": result.dp_records,
               "years_imputed": imputed,
               "aggregates_published": len(result.aggregates)}
