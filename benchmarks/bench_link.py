@@ -1,15 +1,18 @@
 """Benchmark of record linkage on generated registers with known truth.
 
 For each size: ctkit's model (transliteration-aware, EM-trained, DuckDB, threshold calibrated for precision 0.99)
-against a plain Splink model with library default comparisons on the raw columns, same data, same run; then (up
-to 100k) privacy-preserving matching (CLK + hub) between two holders against plaintext linkage of the same two
-lists. The data is generated once per size; each model then runs in a fresh process so that the peak resident
-memory (``ru_maxrss``) is its own.
+twice, on the registers with the patronymic and identity documents (``ctkit``) and on the same registers without
+those columns (``ctkit_base``, the data as the earlier benchmark had it), against a plain Splink model with library
+default comparisons on the raw columns (without them too), same data, same run; then (up to 100k)
+privacy-preserving matching (CLK + hub) between two holders against plaintext linkage of the same two lists. The
+data is generated once per size; each model then runs in a fresh process so that the peak resident memory
+(``ru_maxrss``) is its own.
 
-Figures: precision and recall of *record pairs* in the final persons (clusters), and for ctkit also of the
-accepted links, at fixed thresholds 0.95 and 0.99, and the best recall any threshold reaches at precision 0.99
-(chosen with the truth: the ranking's ceiling); blocking pairs completeness (share of true pairs any blocking rule
-compares) of both models; seconds; peak RSS in MiB.
+Figures: precision and recall of *record pairs* in the final persons (clusters), for ctkit also with plain
+connected components (no split across cannot-link pairs), of the accepted links, at fixed thresholds 0.95 and
+0.99, and the best recall any threshold reaches at precision 0.99 (chosen with the truth: the ranking's ceiling);
+blocking pairs completeness (share of true pairs any blocking rule compares) of each model; seconds; peak RSS in
+MiB.
 
     python benchmarks/bench_link.py                  # 10k and 100k records (add --million for 1M)
     python benchmarks/bench_link.py --sizes 1000000  # 1M only
@@ -33,7 +36,8 @@ import pandas as pd
 SIZES = (10_000, 100_000)
 QUICK_SIZES = (800,)
 MILLION = 1_000_000
-MODELS = ("ctkit", "plain_splink", "pprl")
+MODELS = ("ctkit", "ctkit_base", "plain_splink", "pprl")
+_IDENTIFIERS = ("middle_name", "document_number", "document_country")
 PPRL_MAX = 100_000  # encoding is pure Python HMAC: at 1M it would take longer than the rest of the run
 
 
@@ -46,7 +50,8 @@ def _cluster_figures(clusters: pd.DataFrame, truth: pd.DataFrame, cluster_column
 def _ctkit(records: pd.DataFrame, truth: pd.DataFrame, em_pairs: float | None) -> tuple[dict, pd.DataFrame]:
     """ctkit's model; the threshold calibrated for precision 0.99, fixed thresholds on the same scores beside it."""
     from ctkit.share.link import DuckDBEngine, link, train
-    from ctkit.share.link.quality import best_recall_at_precision, pair_precision_recall
+    from ctkit.share.link.model import prediction_blocking_rules
+    from ctkit.share.link.quality import best_recall_at_precision, blocking_pairs_completeness, pair_precision_recall
 
     start = time.perf_counter()
     params = train(records, DuckDBEngine(), seed=1, u_max_pairs=1e6, em_max_pairs=em_pairs)
@@ -56,6 +61,10 @@ def _ctkit(records: pd.DataFrame, truth: pd.DataFrame, em_pairs: float | None) -
     figures = {
         **_cluster_figures(clusters, truth, "person_id"), "seconds": seconds, "accept": result.accept,
         "lambda": params.lambda_, "links": pair_precision_recall(result.links(), truth),
+        "comparisons": list(params.levels), "cannot_link_pairs": len(result.cannot_link),
+        "blocking_pairs_completeness": blocking_pairs_completeness(records, truth, prediction_blocking_rules(
+            tuple(c for c in params.levels if c in ("middle_name", "document")))),
+        "components": _cluster_figures(replace(result, cannot_link=None).clusters(), truth, "person_id"),
         "best_pair_recall_at_p99": best_recall_at_precision(result.pairs, truth, 0.99),
         "scored_pairs": len(result.pairs),
     }  # fmt: skip
@@ -140,33 +149,37 @@ def _pprl(registers: pd.DataFrame, records: pd.DataFrame, truth: pd.DataFrame, c
 def _prepare(n: int, folder: Path) -> dict:
     """Generate and normalise ``n`` records once; every model then reads them in its own process."""
     from ctkit.share.link import GeneratorConfig, iter_records, prepare_records
-    from ctkit.share.link.quality import blocking_pairs_completeness, pairs_within
+    from ctkit.share.link.quality import pairs_within
 
     start = time.perf_counter()
     registers = pd.concat(iter_records(GeneratorConfig(n_records=n, seed=2026)), ignore_index=True)
     records = prepare_records(registers.drop(columns=["person_id"]))
     seconds = time.perf_counter() - start
+    # The same registers without the patronymic and documents: the data the benchmark had before they existed.
+    base = prepare_records(registers.drop(columns=["person_id", *_IDENTIFIERS]))
     truth = pairs_within(records["unique_id"], registers["person_id"])
     registers.to_parquet(folder / "registers.parquet")
     records.to_parquet(folder / "records.parquet")
+    base.to_parquet(folder / "records_base.parquet")
     truth.to_parquet(folder / "truth.parquet")
+    recorded = {c: float(registers[c].notna().mean()) for c in ("middle_name", "document_number")}
     return {"records": len(records), "true_pairs": len(truth), "generate_and_normalise_s": seconds,
-               "blocking_pairs_completeness": blocking_pairs_completeness(records, truth)}  # fmt: skip
+            "share_recorded": recorded}  # fmt: skip
 
 
 def _measure(task: str, folder: Path) -> dict:
     """One model on the prepared data, alone in this process so that its peak RSS is its own."""
-    records = pd.read_parquet(folder / "records.parquet")
+    records = pd.read_parquet(folder / ("records_base.parquet" if task == "ctkit_base" else "records.parquet"))
     truth = pd.read_parquet(folder / "truth.parquet")
     n = len(records)
     em_pairs = 2e6 if n > 50_000 else None
-    if task == "ctkit":
+    if task in ("ctkit", "ctkit_base"):
         figures, clusters = _ctkit(records, truth, em_pairs)
-        clusters.to_parquet(folder / "clusters.parquet")
+        clusters.to_parquet(folder / f"clusters_{task}.parquet")
     elif task == "plain_splink":
         figures = _baseline(pd.read_parquet(folder / "registers.parquet"), records, truth, em_pairs)
     else:
-        clusters = pd.read_parquet(folder / "clusters.parquet")
+        clusters = pd.read_parquet(folder / "clusters_ctkit.parquet")
         figures = _pprl(pd.read_parquet(folder / "registers.parquet"), records, truth, clusters)
     return {**figures, "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
@@ -196,7 +209,8 @@ if __name__ == "__main__":
     parser.add_argument("--quick", action="store_true", help=f"{QUICK_SIZES[0]} records only")
     parser.add_argument("--million", action="store_true", help="add 1M records (long: about half an hour)")
     parser.add_argument("--sizes", type=int, nargs="+", help="these record counts instead")
-    parser.add_argument("--models", nargs="+", choices=MODELS, default=MODELS, help="run only these (pprl needs ctkit)")
+    parser.add_argument("--models", nargs="+", choices=MODELS, default=MODELS,
+                        help="run only these (pprl needs ctkit); ctkit_base: without patronymic and documents")
     args = parser.parse_args()
     sizes = args.sizes or (QUICK_SIZES if args.quick else SIZES + ((MILLION,) if args.million else ()))
     run(sizes=tuple(sizes), models=tuple(args.models))

@@ -1,5 +1,7 @@
 """Synthetic registers: deterministic, streamed, with the errors they promise and the truth kept apart."""
 
+from dataclasses import replace
+
 import pandas as pd
 
 from ctkit.share.link import GeneratorConfig, iter_records, write_registers
@@ -38,3 +40,20 @@ def test_write_registers_keeps_truth_apart(tmp_path):
     assert "person_id" not in police.columns
     assert set(police["record_id"]) <= set(truth["record_id"])
     assert len(truth) == sum(len(pd.read_parquet(paths[name])) for name in ("police", "ngo", "foreign"))
+
+
+def test_patronymics_and_documents_are_recorded_as_agencies_record_them():
+    cfg = GeneratorConfig(n_records=4_000, seed=5)
+    frame = pd.concat(iter_records(cfg), ignore_index=True)
+    recorded = frame.groupby("list")[["middle_name", "document_number"]].apply(lambda g: g.notna().mean())
+    assert recorded.loc["police", "middle_name"] > 0.6 > 0.25 > recorded.loc["foreign", "middle_name"]
+    assert 0.3 < recorded.loc["foreign", "document_number"] < 0.7
+    assert frame.loc[frame["nationality"].isin(["POL", "DEU"]), "middle_name"].isna().all()  # no patronymics
+    # One person, several numbers: internal and foreign passports, renewals and typos.
+    numbers = frame.dropna(subset=["document_number"]).groupby("person_id")["document_number"].nunique()
+    assert (numbers > 1).mean() > 0.1
+    # The identifiers have a random stream of their own: without them every other column is unchanged.
+    without = pd.concat(iter_records(replace(cfg, identifiers=False)), ignore_index=True)
+    assert without[["middle_name", "document_number"]].isna().all().all()
+    others = [c for c in RECORD_COLUMNS if c not in ("middle_name", "document_number", "document_country")]
+    pd.testing.assert_frame_equal(frame[others], without[others])

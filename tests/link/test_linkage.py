@@ -1,11 +1,14 @@
 """Splink linkage on DuckDB: quality on generated registers, parameter files, clusters and capture histories."""
 
+import math
+
 import pandas as pd
 import pytest
 
 from ctkit.errors import ValidationError
-from ctkit.share.link import DuckDBEngine, TrainedParameters, capture_histories, link, prepare_records
+from ctkit.share.link import DuckDBEngine, TrainedParameters, capture_histories, link, predict, prepare_records
 from ctkit.share.link.linkage import cluster_pairs, pair_id
+from ctkit.share.link.model import optional_comparisons, person_settings
 
 
 def _pairs(ids, groups) -> set[tuple[str, str]]:
@@ -92,3 +95,42 @@ def test_capture_histories_read_by_the_estimation_package(tmp_path, result):
     history = read_table(tmp_path / "h.csv")
     assert history.lists == ("police", "ngo", "foreign")
     assert history.n_observed == clusters["person_id"].nunique()
+
+
+def test_optional_columns_are_normalised_and_absent_ones_leave_the_model_as_it_was(records):
+    frame = pd.DataFrame({
+        "list": ["police", "foreign", "ngo"], "record_id": ["1", "1", "1"], "first_name": ["Наталья", "Natalja", "N"],
+        "last_name": ["Иванова", "Iwanowa", "I"], "birth_date": [None] * 3, "sex": [None] * 3,
+        "nationality": [None] * 3, "place_of_origin": [None] * 3,
+        "middle_name": ["Сергеевна", "SERGEEVNA", None],
+        "document_number": ["№ 4510 123456", "751234567; 4510-123456", ""],
+        "document_country": [None, "RUS;RUS", None],
+    })  # fmt: skip
+    prepared = prepare_records(frame)
+    assert prepared["middle_key"].tolist()[:2] == [prepared["middle_key"][0]] * 2 and prepared["middle_key"][0]
+    assert prepared["doc1"].fillna("-").tolist() == ["4510123456", "4510123456", "-"]
+    assert prepared["doc2"].fillna("-").tolist() == ["-", "751234567", "-"]
+    assert prepared["doc2_country"].fillna("-").tolist() == ["-", "RUS", "-"]
+    assert optional_comparisons(records) == ("middle_name", "document")  # the generated registers carry both
+    bare = prepare_records(frame.drop(columns=["middle_name", "document_number", "document_country"]))
+    assert bare["middle_key"].isna().all() and bare["doc1"].isna().all() and optional_comparisons(bare) == ()
+    names = [c["output_column_name"] for c in person_settings().create_settings_dict("duckdb")["comparisons"]]
+    assert names == ["name", "birth_date", "sex", "origin"]
+
+
+def test_a_shared_document_counts_only_where_issuing_countries_agree(params):
+    assert {"middle_name", "document"} <= set(params.levels)
+    base = {"first_name": "Anna", "last_name": "Kowalska", "birth_date": None, "sex": "female", "nationality": None,
+            "place_of_origin": None, "middle_name": None}  # fmt: skip
+    frame = pd.DataFrame([
+        {**base, "list": "a", "record_id": "1", "document_number": "AB 1234567", "document_country": "POL"},
+        {**base, "list": "b", "record_id": "1", "document_number": "AB1234567", "document_country": None},
+        {**base, "list": "c", "record_id": "1", "document_number": "AB1234567", "document_country": "DEU"},
+        {**base, "list": "d", "record_id": "1", "document_number": "AB1243567", "document_country": None},
+    ])  # fmt: skip
+    scored = predict(prepare_records(frame), params, DuckDBEngine(threads=1), review=0.0)
+    weight = {tuple(sorted((r.unique_id_l[0], r.unique_id_r[0]))): r.mw_document for r in scored.itertuples()}
+    equal, one_edit, differ = (math.log2(m / u) for _, m, u in params.levels["document"][1:])
+    assert weight[("a", "b")] == pytest.approx(equal) and equal > 5  # same number, one country unknown
+    assert weight[("a", "c")] == pytest.approx(differ)  # the same number issued by another country
+    assert weight[("b", "d")] == pytest.approx(one_edit)  # two digits transposed

@@ -88,3 +88,14 @@ def test_normalised_text_is_plain_and_stable(text):
         assert all(ch.isascii() and (ch.isalnum() or ch == " ") for ch in once)
         key = name_key(text)
         assert key is None or (key.isascii() and " " not in key)
+
+
+def test_document_key_folds_spacing_marks_and_cyrillic_lookalikes():
+    from ctkit.share.link.normalise import document_key
+
+    assert document_key("№ 45 10 123456") == document_key("4510-123456") == document_key("No. 4510 123456")
+    assert document_key("4510 123456") == "4510123456"
+    assert document_key("КМ 123456") == document_key("km123456") == "KM123456"  # Cyrillic series typed as Latin
+    assert document_key("ВН 123456") == "BH123456"  # a visual fold, not a transliteration (В is not V here)
+    assert document_key("4510 123465") != document_key("4510 123456")  # typos are left to the comparison
+    assert document_key(None) is None and document_key(" n/a ") is None and document_key("12-3") is None

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from ctkit.cli import app
-from ctkit.model import Case, Person, PersonalData, TraffickingEvent
+from ctkit.model import Case, IdentityDocument, Person, PersonalData, TraffickingEvent
 from ctkit.settings import load_settings
 from ctkit.share.link import GeneratorConfig, iter_records, parse_date
 from ctkit.share.link.review_store import list_pairs
@@ -30,9 +30,11 @@ def _ok(*args: str):
 def _case(row) -> Case:
     value = {k: (None if pd.isna(v) else v) for k, v in row.items()}
     birth = parse_date(value["birth_date"])
+    documents = [IdentityDocument(kind="passport", number=value["document_number"],
+                                  issuing_country=value["document_country"])] if value["document_number"] else []
     person = Person(sex=value["sex"] or "unknown", citizenship=[value["nationality"]] if value["nationality"] else [],
                     personal=PersonalData(first_name=value["first_name"], last_name=value["last_name"],
-                                          birth_date=birth))
+                                          middle_name=value["middle_name"], birth_date=birth, documents=documents))
     events = [TraffickingEvent(type="recruitment", place=value["place_of_origin"])] if value["place_of_origin"] else []
     return Case(registered_on=date(2025, 1, 1), person=person, events=events, recorded_by=[AGENCY[value["list"]]])
 
@@ -66,6 +68,23 @@ def test_store_cases_are_linked_queued_and_estimated_as_persons(tmp_path, data_d
         pending = list_pairs(conn)[1]
     again = _ok("link", "queue", str(out), "--data-dir", str(data_dir))
     assert f"review queue: {pending} pairs to review" in again.output
+
+
+def test_the_store_register_carries_patronymics_and_documents(data_dir):
+    from ctkit.share.link.from_store import store_register
+
+    with open_store(load_settings(data_dir, environ={})) as store:
+        frame = store_register(store)
+    assert 0.2 < frame["middle_name"].notna().mean() < 0.9
+    with_document = frame.dropna(subset=["document_number"])
+    assert 0.2 < len(with_document) / len(frame) < 0.7
+    # Every document of a case in one column, ";"-separated, countries aligned (empty where unknown).
+    from ctkit.share.link.from_store import _row
+
+    two = [IdentityDocument(kind="internal_passport", number="4510 123456", issuing_country="RUS"),
+           IdentityDocument(kind="passport", number="75 1234567")]
+    row = _row(Case(registered_on=date(2025, 1, 1), person=Person(personal=PersonalData(documents=two))))
+    assert (row["document_number"], row["document_country"]) == ("4510 123456;75 1234567", "RUS;")
 
 
 def test_queue_refuses_a_run_over_records_that_are_not_cases(tmp_path, data_dir):

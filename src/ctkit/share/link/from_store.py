@@ -5,7 +5,7 @@ first recording agency (``unlisted`` when none was recorded). Names and birth da
 for :func:`~ctkit.share.link.model.prepare_records`; nothing here writes or logs them.
 
 Example:
-    >>> # frame = store_register(store)   # columns INPUT_COLUMNS + list
+    >>> # frame = store_register(store)   # columns INPUT_COLUMNS, OPTIONAL_COLUMNS and list
     >>> # result = link(prepare_records(frame), params)   # then review_store.queue_run(store.engine, result, params)
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 import pandas as pd
 
 from ctkit.errors import ValidationError
-from ctkit.share.link.model import INPUT_COLUMNS
+from ctkit.share.link.model import INPUT_COLUMNS, OPTIONAL_COLUMNS
 
 __all__ = ["store_register"]
 
@@ -24,9 +24,14 @@ UNLISTED = "unlisted"
 def _row(case) -> dict:
     person, personal = case.person, case.person.personal
     origin = next((e for e in case.events if e.type == "recruitment"), None)
+    documents = [d for d in personal.documents if d.number]
     return {
         "record_id": case.id,
         "first_name": personal.first_name,
+        "middle_name": personal.middle_name,
+        # Every document of the case, ";"-separated, each with its issuing country (empty where unknown).
+        "document_number": ";".join(d.number for d in documents) or None,
+        "document_country": ";".join(d.issuing_country or "" for d in documents) or None,
         "last_name": personal.last_name,
         "birth_date": personal.birth_date.isoformat() if personal.birth_date else None,
         "sex": person.sex if person.sex in ("female", "male") else None,
@@ -37,12 +42,12 @@ def _row(case) -> dict:
 
 
 def store_register(store, batch: int = 500) -> pd.DataFrame:
-    """Every case of ``store`` as a register row (``INPUT_COLUMNS`` and ``list``), read in batches.
+    """Every case of ``store`` as a register row (``INPUT_COLUMNS``, ``OPTIONAL_COLUMNS`` and ``list``), in batches.
 
     Raises ``ValidationError`` when the store holds fewer than two cases (nothing to link).
     """
-    frame = pd.DataFrame([_row(case) for case in store.cases.iter_cases(batch=batch)],
-                         columns=[*INPUT_COLUMNS, "list"])
+    rows = [_row(case) for case in store.cases.iter_cases(batch=batch)]
+    frame = pd.DataFrame(rows, columns=[*INPUT_COLUMNS, *OPTIONAL_COLUMNS, "list"])
     if len(frame) < 2:
         raise ValidationError("the store holds fewer than two cases: nothing to link")
     return frame.astype(object).where(frame.notna(), None)

@@ -4,8 +4,13 @@ A population of synthetic people (Faker ru_RU, uk_UA, pl_PL and de_DE names, Zip
 frequencies) is captured by several agency lists. Each list renders Cyrillic names in its own way (Cyrillic, ICAO,
 BGN/PCGN, German, Polish) and each record may carry errors: a spelling variant from another scheme, a typo,
 first and last name swapped, a missing or mistyped birth date, missing sex, nationality or place, a miscoded
-sex (``miscoded``) or nationality (twice that rate). The column
-``person_id`` is the truth; linkage code must never read it.
+sex (``miscoded``) or nationality (twice that rate). With ``identifiers`` (the default) records also carry what
+agencies record beyond the name, when they record it: the patronymic (``middle_name``: people from the former
+Soviet Union have one; police registers nearly always write it, foreign ones seldom) and an identity document
+(``document_number``, ``document_country``: an internal passport at home, a foreign passport abroad, renewed
+passports, typed with typos and transposed digits). These are drawn from a random stream of their own, so the
+other columns are the same with or without them. The column ``person_id`` is the truth; linkage code must never
+read it.
 
 Example:
     >>> cfg = GeneratorConfig(n_records=1_000, seed=7)
@@ -32,7 +37,7 @@ __all__ = ["GeneratorConfig", "RECORD_COLUMNS", "iter_records", "name_frequencie
 
 RECORD_COLUMNS = (
     "list", "record_id", "person_id", "first_name", "last_name", "birth_date", "sex", "nationality",
-    "place_of_origin",
+    "place_of_origin", "middle_name", "document_number", "document_country",
 )  # fmt: skip
 _SCHEMES = ("cyrillic", "icao", "de", "bgn", "pl")
 _DATE_FORMATS = ("%d.%m.%Y", "%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d", "%d.%m.%Y")
@@ -45,6 +50,15 @@ _NATIONALITIES = {  # alpha-3 -> (share, Faker locale, places of origin)
     "POL": (0.09, "pl_PL", ("Gdańsk", "Olsztyn", "Elbląg", "Białystok")),
     "DEU": (0.08, "de_DE", ("Berlin", "Hamburg", "Köln")),
 }
+# Identity documents per nationality: (internal document or None, foreign passport), as a format string where
+# 9 is a digit and C a Cyrillic series letter that looks like a Latin one (old Ukrainian passport booklets).
+_DOCUMENTS = {
+    "RUS": ("9999 999999", "99 9999999"), "UKR": ("CC 999999", "LL999999"), "BLR": (None, "LL9999999"),
+    "MDA": (None, "L99999999"), "UZB": (None, "LL9999999"), "POL": ("LLL999999", "LL9999999"),
+    "DEU": (None, "L99999999"),
+}  # fmt: skip
+_SERIES_CYRILLIC = "АВЕІКМНОРСТХ"
+_SERIES_LATIN = "ABCEHKMNPRSTX"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _CYRILLIC = "абвгдежзиклмнопрстуфхцчшы"
 
@@ -64,6 +78,12 @@ class GeneratorConfig:
     birth_date_error: float = 0.03
     missing_other: float = 0.03
     miscoded: float = 0.01
+    identifiers: bool = True
+    # Per list: the chance a record carries the patronymic (when the person has one) and an identity document.
+    middle_name_recorded: tuple[float, ...] = (0.9, 0.5, 0.15)
+    document_recorded: tuple[float, ...] = (0.5, 0.25, 0.5)
+    document_typo: float = 0.03
+    passport_renewed: float = 0.1
     seed: int = 0
     chunk_persons: int = 25_000
 
@@ -118,6 +138,78 @@ def _persons(cfg: GeneratorConfig, rng: np.random.Generator, start: int, n: int)
     })  # fmt: skip
 
 
+def _document(pattern: str, rng: np.random.Generator) -> str:
+    out = []
+    for ch in pattern:
+        if ch == "9":
+            out.append(str(rng.integers(10)))
+        elif ch == "C":
+            out.append(_SERIES_CYRILLIC[rng.integers(len(_SERIES_CYRILLIC))])
+        elif ch == "L":
+            out.append(_SERIES_LATIN[rng.integers(len(_SERIES_LATIN))])
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def _identifiers(people: pd.DataFrame, cfg: GeneratorConfig, rng: np.random.Generator) -> pd.DataFrame:
+    """Each person's patronymic (None outside the ex-Soviet locales) and identity documents."""
+    middles, internal, passports, old_passports = [], [], [], []
+    for person in people.itertuples(index=False):
+        _, locale, _ = _NATIONALITIES[person.nationality]
+        if locale in ("ru_RU", "uk_UA"):
+            names, probs = _pool(locale, f"middle_name_{person.sex}")
+            middles.append(names[rng.choice(len(names), p=probs)])
+        else:
+            middles.append(None)
+        inner, foreign = _DOCUMENTS[person.nationality]
+        internal.append(_document(inner, rng) if inner else None)
+        passports.append(_document(foreign, rng))
+        old_passports.append(_document(foreign, rng) if rng.random() < cfg.passport_renewed else None)
+    return pd.DataFrame({"middle_name": middles, "internal_document": internal, "passport": passports,
+                         "old_passport": old_passports, "nationality": people["nationality"]},
+                        dtype=object)  # fmt: skip
+
+
+def _render_document(number: str, list_index: int, cfg: GeneratorConfig, rng: np.random.Generator) -> str:
+    """As a list types it: the police keep spaces and Cyrillic series, others drop spaces and write Latin."""
+    if list_index != 0:
+        lookalike = str.maketrans("АВЕІКМНОРСТХ", "ABEIKMHOPCTX")
+        number = number.translate(lookalike).replace(" ", "")
+        if list_index == 1 and rng.random() < 0.3:
+            number = f"{number[:2]}-{number[2:]}"
+    elif rng.random() < 0.2:
+        number = "№ " + number
+    if rng.random() < cfg.document_typo:
+        digits = [i for i, ch in enumerate(number) if ch.isdigit()]
+        i = digits[int(rng.integers(len(digits) - 1))]
+        if rng.random() < 0.5 and number[i + 1].isdigit():  # adjacent digits transposed
+            number = number[:i] + number[i + 1] + number[i] + number[i + 2 :]
+        else:
+            number = number[:i] + str(rng.integers(10)) + number[i + 1 :]
+    return number
+
+
+def _record_identifiers(
+    ids: tuple, list_index: int, scheme: str, cfg: GeneratorConfig, rng: np.random.Generator
+) -> dict:
+    """Patronymic and document on one record, as the list records them (often not at all)."""
+    middle = None
+    if isinstance(ids.middle_name, str) and rng.random() < cfg.middle_name_recorded[list_index % 3]:
+        middle = _render(ids.middle_name, scheme)
+        middle = _typo(middle, rng) if rng.random() < cfg.typo else middle
+    number, country = None, None
+    if rng.random() < cfg.document_recorded[list_index % 3]:
+        # At home the internal passport; abroad the foreign one (an older one if it was renewed since).
+        at_home = list_index == 0 and isinstance(ids.internal_document, str) and rng.random() < 0.8
+        number = ids.internal_document if at_home else ids.passport
+        if not at_home and isinstance(ids.old_passport, str) and rng.random() < 0.5:
+            number = ids.old_passport
+        number = _render_document(number, list_index, cfg, rng)
+        country = ids.nationality if list_index != 0 and rng.random() < 0.8 else None
+    return {"middle_name": middle, "document_number": number, "document_country": country}
+
+
 def _typo(text: str, rng: np.random.Generator) -> str:
     if len(text) < 3:
         return text
@@ -150,7 +242,7 @@ def _birth(birth: date, fmt: str, cfg: GeneratorConfig, rng: np.random.Generator
     return birth.strftime(fmt)
 
 
-def _record(person: pd.Series, list_index: int, cfg: GeneratorConfig, rng: np.random.Generator) -> dict:
+def _record(person: pd.Series, list_index: int, cfg: GeneratorConfig, rng: np.random.Generator) -> tuple[dict, str]:
     scheme = _SCHEMES[list_index % len(_SCHEMES)]
     if rng.random() < cfg.variant:
         scheme = _SCHEMES[rng.integers(len(_SCHEMES))]
@@ -169,7 +261,7 @@ def _record(person: pd.Series, list_index: int, cfg: GeneratorConfig, rng: np.ra
         "birth_date": _birth(person.birth, _DATE_FORMATS[list_index % len(_DATE_FORMATS)], cfg, rng),
         "sex": None if missing[0] else sex, "nationality": None if missing[1] else nationality,
         "place_of_origin": None if missing[2] else _render(person.place_of_origin, scheme),
-    }  # fmt: skip
+    }, scheme  # fmt: skip
 
 
 def _captures(cfg: GeneratorConfig, rng: np.random.Generator, n: int) -> np.ndarray:
@@ -190,17 +282,22 @@ def iter_records(cfg: GeneratorConfig) -> Iterator[pd.DataFrame]:
     bounded by one chunk, so 1M records stream without holding the population.
     """
     rng = np.random.default_rng(cfg.seed)
+    id_rng = np.random.default_rng([cfg.seed, 7])  # a stream of its own: other columns do not depend on it
     counters = dict.fromkeys(cfg.lists, 0)
     total = cfg.n_persons()
+    empty = dict.fromkeys(("middle_name", "document_number", "document_country"))
     for start in range(0, total, cfg.chunk_persons):
         people = _persons(cfg, rng, start, min(cfg.chunk_persons, total - start))
         caught = _captures(cfg, rng, len(people))
+        ids = list(_identifiers(people, cfg, id_rng).itertuples(index=False)) if cfg.identifiers else None
         rows = []
-        for person, lists in zip(people.itertuples(index=False), caught, strict=True):
+        for k, (person, lists) in enumerate(zip(people.itertuples(index=False), caught, strict=True)):
             for j in np.flatnonzero(lists):
                 copies = 2 if rng.random() < cfg.duplicate else 1
                 for _ in range(copies):
-                    row = _record(person, int(j), cfg, rng)
+                    row, scheme = _record(person, int(j), cfg, rng)
+                    extra = empty if ids is None else _record_identifiers(ids[k], int(j), scheme, cfg, id_rng)
+                    row.update(extra)
                     counters[row["list"]] += 1
                     row["record_id"] = f"{row['list']}-{counters[row['list']]:08d}"
                     rows.append(row)

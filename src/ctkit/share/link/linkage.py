@@ -2,8 +2,9 @@
 
 Input is the output of :func:`ctkit.share.link.model.prepare_records` (all lists concatenated). Pairs at or above
 ``accept`` probability (calibrated per data set for a target precision unless given) are links; pairs between
-``review`` and ``accept`` go to a case worker (:mod:`ctkit.share.link.review`); clusters are the connected
-components of the accepted links.
+``review`` and ``accept`` go to a case worker (:mod:`ctkit.share.link.review`); persons are the connected
+components of the accepted links, split where a chain of links joins two records the model is confident are
+different people (:mod:`ctkit.share.link.cluster`).
 
 Example:
     >>> # records = prepare_records(frame); params = train(records, DuckDBEngine(), seed=1)
@@ -15,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import numpy as np
@@ -22,8 +24,9 @@ import pandas as pd
 
 from ctkit.errors import NotFoundError, ValidationError
 from ctkit.share.link.calibrate import calibrated_threshold
+from ctkit.share.link.cluster import cluster_pairs, components
 from ctkit.share.link.engine import DuckDBEngine, LinkEngine
-from ctkit.share.link.model import person_settings
+from ctkit.share.link.model import OPTIONAL_COMPARISONS, optional_comparisons, person_settings
 from ctkit.share.link.params import (
     TrainedParameters,
     clamp_probabilities,
@@ -31,7 +34,7 @@ from ctkit.share.link.params import (
     settings_with_parameters,
 )  # fmt: skip
 
-__all__ = ["LinkResult", "MODEL_NAME", "cluster_pairs", "link", "pair_id", "predict", "train"]
+__all__ = ["LinkResult", "MODEL_NAME", "cannot_link_pairs", "cluster_pairs", "link", "pair_id", "predict", "train"]
 
 MODEL_NAME = "ctkit-person-v2"  # v2: names term-frequency adjusted, place nested in nationality
 PAIR_COLUMNS = ["pair_id", "unique_id_l", "unique_id_r", "match_weight", "match_probability"]
@@ -55,15 +58,17 @@ def train(
     """Estimate lambda (deterministic rules), u (random sampling) and m (EM, two blocking passes).
 
     Each EM pass blocks on some fields and so learns the m of the others: blocking on the birth date trains the
-    name, sex and origin levels, blocking on the name keys and place trains the birth date and sex levels.
-    Raises ``ValidationError`` on fewer than 10 records (EM has nothing to learn from).
+    name, sex and origin levels, blocking on the name keys and place trains the birth date and sex levels (and
+    both train the patronymic and document levels where the records carry them: see
+    :func:`~ctkit.share.link.model.optional_comparisons`). Raises ``ValidationError`` on fewer than 10 records
+    (EM has nothing to learn from).
     """
     from splink import block_on
 
     if len(records) < 10:
         raise ValidationError("need at least 10 records to train a linkage model")
     engine = engine or DuckDBEngine()
-    linker = _linker(records, person_settings(), engine)
+    linker = _linker(records, person_settings(optional_comparisons(records)), engine)
     linker.training.estimate_probability_two_random_records_match(
         [block_on("first_key", "last_key", "birth_date")], recall=0.8
     )
@@ -84,6 +89,10 @@ def train(
     return extract_parameters(linker.misc.save_model_to_json(), MODEL_NAME)
 
 
+def _optional(params: TrainedParameters) -> tuple[str, ...]:
+    return tuple(name for name in OPTIONAL_COMPARISONS if name in params.levels)
+
+
 def pair_id(left: str, right: str) -> str:
     """Stable opaque id of an unordered record pair (no personal data: it hashes record ids only)."""
     a, b = sorted((left, right))
@@ -95,11 +104,18 @@ def predict(
 ) -> pd.DataFrame:
     """Scored candidate pairs with ``match_probability >= review``: ``PAIR_COLUMNS`` and, per comparison, its
     match weight ``mw_<comparison>`` (and ``mw_tf_adj_<comparison>`` where term frequencies adjust it)."""
+    return _score(records, params, engine or DuckDBEngine(), review)
+
+
+def _score(records: pd.DataFrame, params: TrainedParameters, engine: LinkEngine, review: float,
+           blocking: str | None = None) -> pd.DataFrame:  # fmt: skip
     if params.model != MODEL_NAME:
         raise ValidationError(f"parameters are for model '{params.model}', expected '{MODEL_NAME}'")
-    engine = engine or DuckDBEngine()
-    settings = settings_with_parameters(person_settings(), engine.dialect, params)
+    settings = settings_with_parameters(person_settings(_optional(params)), engine.dialect, params)
     settings["retain_intermediate_calculation_columns"] = True  # for the mw_* columns: the reviewer's evidence
+    if blocking is not None:
+        rule = {"blocking_rule": blocking, "sql_dialect": engine.dialect}
+        settings["blocking_rules_to_generate_predictions"] = [rule]
     linker = _linker(records, settings, engine)
     scored = linker.inference.predict(threshold_match_probability=review).as_pandas_dataframe()
     weights = [c for c in scored.columns if c.startswith("mw_")]  # weight per comparison: numbers, no values
@@ -108,26 +124,28 @@ def predict(
     return pairs.sort_values("pair_id", ignore_index=True)
 
 
-def cluster_pairs(unique_ids: pd.Series, links: pd.DataFrame) -> pd.DataFrame:
-    """Connected components of ``links`` (``unique_id_l``, ``unique_id_r``, ``match_weight``) over all records.
+def cannot_link_pairs(
+    records: pd.DataFrame, pairs: pd.DataFrame, params: TrainedParameters, engine: LinkEngine, *, accept: float,
+    below: float,
+) -> pd.DataFrame:  # fmt: skip
+    """Pairs inside the persons the links at ``accept`` form whose match probability is below ``below``.
 
-    Returns ``unique_id``, ``person_id`` (the smallest member id: stable and opaque) and ``cluster_weight`` (the
-    weakest accepted link in the person's cluster; NaN for a record linked to nobody).
+    Only pairs inside a component of three or more records can be joined without a link of their own, and most
+    of them were never put up by the blocking rules, so they are scored here with the same parameters: the
+    records carry their component as a blocking key (the term frequencies still come from every record).
+    Returns ``unique_id_l``, ``unique_id_r``, ``match_probability``.
     """
-    from scipy.sparse import coo_matrix
-    from scipy.sparse.csgraph import connected_components
-
-    ids = pd.Index(pd.unique(unique_ids))
-    left, right = ids.get_indexer(links["unique_id_l"]), ids.get_indexer(links["unique_id_r"])
-    if (left < 0).any() or (right < 0).any():
-        raise ValidationError("a link names a record that is not in the input")
-    graph = coo_matrix((np.ones(len(left)), (left, right)), shape=(len(ids), len(ids)))
-    _, labels = connected_components(graph, directed=False)
-    frame = pd.DataFrame({"unique_id": ids, "label": labels})
-    frame["person_id"] = frame.groupby("label")["unique_id"].transform("min")
-    weakest = pd.Series(links["match_weight"].to_numpy(), index=labels[left]).groupby(level=0).min()
-    frame["cluster_weight"] = frame["label"].map(weakest)
-    return frame.drop(columns="label")
+    links = pairs[pairs["match_probability"] >= accept]
+    ids = pd.Index(records["unique_id"])
+    labels = components(ids, ids.get_indexer(links["unique_id_l"]), ids.get_indexer(links["unique_id_r"]))
+    sizes = np.bincount(labels)
+    key = pd.Series(labels.astype(str), index=records.index).where(sizes[labels] >= 3, None)
+    empty = pd.DataFrame(columns=["unique_id_l", "unique_id_r", "match_probability"])
+    if key.isna().all():
+        return empty
+    scored = _score(records.assign(cluster_key=key), params, engine, 0.0, "l.cluster_key = r.cluster_key")
+    found = scored[scored["match_probability"] < below]
+    return found[["unique_id_l", "unique_id_r", "match_probability"]].reset_index(drop=True) if len(found) else empty
 
 
 @dataclass(frozen=True)
@@ -139,21 +157,51 @@ class LinkResult:
     accept: float
     review: float
     decisions: dict[str, bool] = field(default_factory=dict)
+    cannot_link: pd.DataFrame | None = field(default=None, repr=False)
 
-    def links(self) -> pd.DataFrame:
-        """Pairs treated as the same person: above ``accept`` or accepted by a reviewer, never rejected ones."""
+    def _threshold_links(self) -> pd.DataFrame:
         decided = self.pairs["pair_id"].map(self.decisions)
         keep = (self.pairs["match_probability"] >= self.accept) & (decided != False)  # noqa: E712 - NaN stays
         return self.pairs[keep | (decided == True)]  # noqa: E712
 
+    @cached_property
+    def _persons(self) -> tuple[pd.DataFrame, pd.Index]:
+        """Clusters of the threshold links split across cannot-link pairs, and the links the split held back."""
+        links = self._threshold_links()
+        links = links.assign(forced=links["pair_id"].map(self.decisions).eq(True).to_numpy())
+        rejected = self.pairs[self.pairs["pair_id"].map(self.decisions).eq(False)]
+        cannot = [f[["unique_id_l", "unique_id_r"]] for f in (self.cannot_link, rejected) if f is not None and len(f)]
+        clusters = cluster_pairs(self.records["unique_id"], links, pd.concat(cannot) if cannot else None)
+        person = pd.Series(clusters["person_id"].to_numpy(), index=clusters["unique_id"].to_numpy())
+        across = person[links["unique_id_l"]].to_numpy() != person[links["unique_id_r"]].to_numpy()
+        return clusters, pd.Index(links["pair_id"][across])
+
+    def held_back(self) -> pd.DataFrame:
+        """Pairs above ``accept`` that would chain two records the model tells apart into one person: not links,
+        but pairs for a reviewer (in :meth:`uncertain`), strongest first."""
+        held = self.pairs[self.pairs["pair_id"].isin(self._persons[1])]
+        return held.sort_values("match_weight", ascending=False, ignore_index=True)
+
+    def links(self) -> pd.DataFrame:
+        """Pairs treated as the same person: above ``accept`` or accepted by a reviewer, never rejected ones,
+        less those :meth:`held_back`. Their connected components are :meth:`clusters`."""
+        links = self._threshold_links()
+        return links[~links["pair_id"].isin(self._persons[1])]
+
     def uncertain(self) -> pd.DataFrame:
-        """Pairs between ``review`` and ``accept`` with no decision yet, strongest first."""
+        """Pairs between ``review`` and ``accept`` with no decision yet, and those held back, strongest first."""
         band = (self.pairs["match_probability"] < self.accept) & ~self.pairs["pair_id"].isin(self.decisions)
+        band |= self.pairs["pair_id"].isin(self._persons[1])
         return self.pairs[band].sort_values("match_weight", ascending=False, ignore_index=True)
 
     def clusters(self) -> pd.DataFrame:
-        """One row per record: ``unique_id``, ``list``, ``person_id``, ``cluster_weight``."""
-        clusters = cluster_pairs(self.records["unique_id"], self.links())
+        """One row per record: ``unique_id``, ``list``, ``person_id``, ``cluster_weight``.
+
+        Persons are the threshold links' connected components, split across the model's cannot-link pairs and the
+        pairs reviewers rejected; a link a reviewer accepted is never split
+        (:func:`~ctkit.share.link.cluster.cluster_pairs`).
+        """
+        clusters = self._persons[0]
         return clusters.merge(self.records[["unique_id", "list"]], on="unique_id", how="left")
 
     def with_decisions(self, decisions: dict[str, bool]) -> LinkResult:
@@ -165,6 +213,8 @@ class LinkResult:
         self.pairs.to_parquet(folder / "pairs.parquet", index=False)
         self.records[["unique_id", "list"]].to_parquet(folder / "records.parquet", index=False)
         (folder / "thresholds.json").write_text(json.dumps({"accept": self.accept, "review": self.review}))
+        if self.cannot_link is not None:
+            self.cannot_link.to_parquet(folder / "cannot_link.parquet", index=False)
 
     @classmethod
     def load(cls, folder: Path) -> LinkResult:
@@ -173,9 +223,12 @@ class LinkResult:
             thresholds = json.loads((folder / "thresholds.json").read_text())
             pairs = pd.read_parquet(folder / "pairs.parquet")
             records = pd.read_parquet(folder / "records.parquet")
+            cannot = folder / "cannot_link.parquet"  # absent in results saved before persons were split
+            cannot_link = pd.read_parquet(cannot) if cannot.exists() else None
         except (OSError, ValueError) as exc:
             raise NotFoundError("no saved link result in this folder") from exc
-        return cls(records=records, pairs=pairs, accept=thresholds["accept"], review=thresholds["review"])
+        return cls(records=records, pairs=pairs, accept=thresholds["accept"], review=thresholds["review"],
+                   cannot_link=cannot_link)  # fmt: skip
 
 
 def link(
@@ -186,6 +239,7 @@ def link(
     accept: float | None = None,
     review: float = 0.5,
     target_precision: float = 0.99,
+    split: bool = True,
 ) -> LinkResult:
     """Score and threshold ``records`` (from ``prepare_records``) with trained ``params``.
 
@@ -193,10 +247,17 @@ def link(
     the model expects ``target_precision`` of the accepted pairs to be true matches
     (:func:`ctkit.share.link.calibrate.calibrated_threshold`). A fixed probability threshold does not carry
     across register sizes, since the prior falls as the register grows. Never below ``review``.
+
+    With ``split`` (the default) a person is never formed by chaining links across a pair the model scores as
+    a confident non-match: a match probability at or below ``1 - target_precision`` with a fixed threshold left
+    out, ``1 - accept`` otherwise (as sure they differ as a link must be sure they match).
     """
     if not 0 < review <= 1 or (accept is not None and not review <= accept <= 1):
         raise ValidationError("thresholds must satisfy 0 < review <= accept <= 1")
+    engine = engine or DuckDBEngine()
     pairs = predict(records, params, engine, review=review)
+    below = 1 - target_precision if accept is None else 1 - accept
     if accept is None:
         accept = max(review, calibrated_threshold(pairs["match_probability"], target_precision))
-    return LinkResult(records=records, pairs=pairs, accept=accept, review=review)
+    cannot = cannot_link_pairs(records, pairs, params, engine, accept=accept, below=below) if split else None
+    return LinkResult(records=records, pairs=pairs, accept=accept, review=review, cannot_link=cannot)

@@ -6,7 +6,9 @@ Both paths must see the same text for the same person, so both call these functi
   but letters, digits and single spaces dropped;
 * :func:`name_key`: a coarser key that folds the spelling variants registers produce for one Cyrillic name
   (Ivanov / Iwanow / Ivanoff, Sergei / Sergey / Sergej, Yuriy / Iurii / Jurij);
-* :func:`parse_date`: the date formats agencies type (ISO, ``dd.mm.yyyy``, ``dd/mm/yyyy``, ``yyyymmdd``).
+* :func:`parse_date`: the date formats agencies type (ISO, ``dd.mm.yyyy``, ``dd/mm/yyyy``, ``yyyymmdd``);
+* :func:`document_key`: an identity-document number without spacing or punctuation, Cyrillic letters that look
+  like Latin ones folded to them (a series typed as КМ or KM), upper case.
 
 Example:
     >>> normalise_text("  Łukasz  Żółć ")
@@ -25,7 +27,7 @@ from typing import Final
 
 from ctkit.share.link.translit import transliterate
 
-__all__ = ["name_key", "normalise_text", "parse_date", "split_full_name"]
+__all__ = ["document_key", "name_key", "normalise_text", "parse_date", "split_full_name"]
 
 # Letters NFKD does not decompose into base + mark.
 _SPECIAL_LATIN: Final[dict[str, str]] = {"ł": "l", "ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ı": "i"}
@@ -42,6 +44,13 @@ _KEY_RULES: Final[tuple[tuple[str, str], ...]] = (
     (r"zh", "sh"), (r"ts", "s"), (r"c(?!h)", "s"), (r"z", "s"), (r"(.)\1+", r"\1"),
 )  # fmt: skip
 _COMPILED_RULES: Final = tuple((re.compile(pattern), repl) for pattern, repl in _KEY_RULES)
+
+# Cyrillic capitals that share a glyph with a Latin one: a clerk copying a passport series types either. This is
+# a visual fold, not a transliteration (В is B here, not V).
+_LOOKALIKES: Final = str.maketrans("АВЕЁІЇКМНОРСТУХ", "ABEEIIKMHOPCTYX")
+_DOCUMENT_PREFIX = re.compile(r"^\s*(№|N[oO°º]\.?(?=[\s\d]))\s*")
+_NOT_ALNUM = re.compile(r"[^A-Z0-9]+")
+_MIN_DOCUMENT = 5  # shorter keys are not identity-document numbers (a stray "N/A", a series alone)
 
 _DATE_FORMATS: Final[tuple[str, ...]] = ("%Y-%m-%d", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d", "%Y%m%d", "%d-%m-%Y")
 
@@ -84,6 +93,20 @@ def name_key(value: str | None) -> str | None:
     for pattern, repl in _COMPILED_RULES:
         text = pattern.sub(repl, text)
     return text.replace(" ", "") or None
+
+
+@lru_cache(maxsize=1 << 16)
+def document_key(value: str | None) -> str | None:
+    """Comparable form of one identity-document number; None when empty or too short to identify anything.
+
+    ``№ 45 10 123456``, ``4510-123456`` and ``4510123456`` give one key, as do the series ``КМ`` (Cyrillic) and
+    ``KM`` (Latin). Digits are kept as typed: a typo is left for the comparison's edit-distance level.
+    """
+    if value is None:
+        return None
+    text = _DOCUMENT_PREFIX.sub("", unicodedata.normalize("NFKC", str(value)))  # NFKC turns № into "No"
+    text = _NOT_ALNUM.sub("", text.upper().translate(_LOOKALIKES))
+    return text if len(text) >= _MIN_DOCUMENT else None
 
 
 def split_full_name(value: str | None) -> tuple[str | None, str | None]:

@@ -123,7 +123,8 @@ class ReviewQueue:
         self._hooks = list(hooks)
         self._authorize = authorize
         self._clock = clock
-        band = result.pairs[result.pairs["match_probability"] < result.accept]
+        held = result.pairs["pair_id"].isin(result.held_back()["pair_id"])  # above accept but would chain persons
+        band = result.pairs[(result.pairs["match_probability"] < result.accept) | held]
         fields = list(ReviewItem.__dataclass_fields__)
         self._items = {row.pair_id: ReviewItem(*row) for row in band[fields].itertuples(index=False)}
 

@@ -150,9 +150,10 @@ def _cases(conn: Connection, case_ids: Sequence[str]) -> dict[str, str | None]:
 def _pair_rows(result: LinkResult, params: TrainedParameters, orgs: dict[str, str | None],
                records: dict[str, str], run_id: str, now: datetime) -> Iterator[dict]:
     table = _levels(params)
+    held = set(result.held_back()["pair_id"])  # above accept, but joining them would chain persons: for review
     for row in result.pairs.to_dict("records"):
         left, right = records[row["unique_id_l"]], records[row["unique_id_r"]]
-        model_link = row["match_probability"] >= result.accept
+        model_link = row["match_probability"] >= result.accept and row["pair_id"] not in held
         yield {"id": row["pair_id"], "run_id": run_id, "case_id_l": left, "case_id_r": right,
                "organisation_id_l": orgs[left], "organisation_id_r": orgs[right],
                "match_weight": float(row["match_weight"]), "match_probability": float(row["match_probability"]),
