@@ -127,3 +127,25 @@ def test_a_sale_gives_the_means_but_invents_no_form():
     result = extract("The court found that he sold a 19-year-old woman from Slovakia to a man in Germany.")
     assert {x["label"] for x in result["means"]} == {"sale_of_person"}
     assert result["exploitation"] == []
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The men hold their own passports, are free to change jobs and have not been paid for six weeks; the firm says "
+     "a client owes it money.", set()),
+    ("Паспорт у него на руках, он может уйти в любой момент, но зарплату задерживают и штрафуют за опоздания.", set()),
+    ("They were not free to leave, worked 14 hours a day on the farm and were never paid.", {"forced_labour"}),
+])
+def test_workers_free_to_leave_are_not_held(text, expected):
+    assert _labels(text, "exploitation") == expected
+
+
+def test_russian_fact_named_without_its_verb_is_negated_by_it():
+    assert "withholds_documents" not in _labels("Паспорта у работодателей не хранились.", "means")
+
+
+@pytest.mark.parametrize(("text", "sector"), [
+    ("She was hired as a hotel housekeeper in Dubai.", "hospitality"),
+    ("Она работала горничной в гостинице.", "hospitality"),
+])
+def test_a_household_word_in_a_hotel_is_hospitality(text, sector):
+    assert _labels(text, "sectors") == {sector}

@@ -14,8 +14,8 @@ from __future__ import annotations
 from ctkit.identify.text.lexicon import Hit, Lexicon
 from ctkit.identify.text.tokens import Sentence, Token
 
-__all__ = ["CONTROL_MEANS", "COERCIVE_MEANS", "held_in_work", "labour_dispute", "implied_forms", "household_substance",
-           "without_nested", "without_own"]
+__all__ = ["CONTROL_MEANS", "COERCIVE_MEANS", "held_in_work", "labour_dispute", "free_to_leave",
+           "without_household_in_business", "implied_forms", "household_substance", "without_nested", "without_own"]
 
 # Means of control that, unlike a false promise or a psychological word, show a person was held in the activity.
 CONTROL_MEANS = frozenset({"withheld_wages", "withholds_documents", "excessive_working_hours", "restricts_movement",
@@ -56,6 +56,12 @@ def held_in_work(means: set[str], dispute: bool) -> bool:
 def labour_dispute(lex: Lexicon, tokens: list[Token], sentences: list[Sentence]) -> bool:
     """A strike, a protest, a union, a complaint or a claim against the employer somewhere in the document."""
     return any(lex.dispute.find(tokens, s.first, s.last) for s in sentences)
+
+
+def free_to_leave(lex: Lexicon, tokens: list[Token], sentences: list[Sentence]) -> bool:
+    """"free to change jobs", "паспорт у него на руках, может уйти в любой момент": an asserted (not negated)
+    statement that the workers can leave or hold their own papers."""
+    return any(lex.negation.keep(tokens, s, lex.freedom.find(tokens, s.first, s.last)) for s in sentences)
 
 
 def implied_forms(lex: Lexicon, tokens: list[Token], sentences: list[Sentence],
@@ -109,6 +115,16 @@ def _drinker(tokens: list[Token], kin: int, hit: Hit) -> bool:
         return True
     return hit.first - _KIN_BEFORE <= kin < hit.first and not any(
         t.lower in _COORDINATORS for t in tokens[kin + 1:hit.first])
+
+
+def without_household_in_business(hits: list[Hit]) -> list[Hit]:
+    """"a hotel housekeeper", "горничная в гостинице": a household word right after or before a hospitality
+    workplace is a job in that business, not domestic work."""
+    business = [h for h in hits if h.category == "sectors" and h.label == "hospitality"]
+    if not business:
+        return hits
+    return [h for h in hits if not (h.category == "sectors" and h.label == "domestic_work" and any(
+        b.last <= h.first <= b.last + 1 or h.last <= b.first <= h.last + 1 for b in business))]
 
 
 def without_own(tokens: list[Token], hits: list[Hit]) -> list[Hit]:

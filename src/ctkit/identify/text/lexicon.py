@@ -63,6 +63,7 @@ class Lexicon:
         self.household = cue_set(cues["household_kin"][lang], lang)
         self.obligation = cue_set(cues["obligation"][lang], lang)
         self.dispute = cue_set(cues["labour_dispute"][lang], lang)
+        self.freedom = cue_set(cues["freedom"][lang], lang)
         self.implied = {form: cue_set(by_lang[lang], lang) for form, by_lang in cues["implied"].items()}
 
     def category_hits(self, tokens: list[Token], sentence: Sentence) -> list[Hit]:

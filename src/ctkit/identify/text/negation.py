@@ -137,9 +137,12 @@ class NegationScope:
                 head = tokens[last - 1]
                 follows = tokens[s + 1] if s + 1 < len(tokens) else None
                 before = tokens[first - 1].pos if first > 0 else ""
-                if (last - first == 1 and head.pos == "NOUN" and "gent" in head.cases and before != "PREP"
-                        and follows is not None
-                        and follows.pos in _VERB_POS and tokens[s].norm == "не"):
+                if follows is None or follows.pos not in _VERB_POS or tokens[s].norm != "не":
+                    continue
+                if last - first == 1 and head.pos == "NOUN" and "gent" in head.cases and before != "PREP":
+                    return True
+                # "паспорта у работодателей не хранились": a fact named without its verb, whose verb follows negated
+                if s == last and not any(tokens[k].pos in _VERB_POS | {"PRTF", "GRND"} for k in range(first, last)):
                     return True
             elif s > last and all(k in aux for k in range(last, s)):
                 return True  # "threats were not made", "violence was never used"

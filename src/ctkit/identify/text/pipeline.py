@@ -11,10 +11,12 @@ from typing import Protocol
 from ctkit.identify.text.gazetteer import load_gazetteer
 from ctkit.identify.text.implied import (
     CONTROL_MEANS,
+    free_to_leave,
     held_in_work,
     household_substance,
     implied_forms,
     labour_dispute,
+    without_household_in_business,
     without_nested,
     without_own,
 )
@@ -151,14 +153,18 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     hits = {i: lex.category_hits(tokens, s) for i, s in enumerate(sentences)}
     for i, sentence in enumerate(sentences):
         found = without_own(tokens, without_nested(household_substance(lex, tokens, sentence, hits[i])))
+        found = without_household_in_business(found)
         hits[i] = _without_generic_labour(found + _generic_exploitation(lex, tokens, sentence, found))
     dispute = labour_dispute(lex, tokens, sentences)
-    for i, found in implied_forms(lex, tokens, sentences, hits, dispute).items():
-        hits[i] = hits[i] + found
+    free = free_to_leave(lex, tokens, sentences)
+    if not free:
+        for i, found in implied_forms(lex, tokens, sentences, hits, dispute).items():
+            hits[i] = hits[i] + found
     mentions, unresolved = find_mentions(tokens, gaz, lex)
     assign_roles(lex, tokens, sentences, mentions, hits)
     labels = _labels(text, sentences, hits)
-    _infer_exploitation(labels, dispute)
+    if not free:
+        _infer_exploitation(labels, dispute)
     if dispute and not labels["exploitation"]:
         journeyless(mentions)
     result = {"id": doc_id, "lang": lang, "places": _places(text, tokens, sentences, mentions)}
