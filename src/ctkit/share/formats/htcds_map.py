@@ -91,6 +91,8 @@ def case_to_record(case: Case) -> Record:
         "hte_Country": (first.country or "") if first else "",
         "hte_Date": _iso(first.start_date) if first else "",
         "con_Consent": "" if not case.consents else str(any(c.withdrawn_on is None for c in case.consents)).lower(),
+        # one victim record carries the roles of all its perpetrators (HTCDS's perpetrator context, flattened)
+        "per_RoleInProcess": _unique([_to_htcds("perpetrator_role", r) for p in case.perpetrators for r in p.roles]),
         **_extension(case),
     }
 
@@ -119,6 +121,8 @@ def _extension(case: Case) -> Record:
         "ctk_events": [e.model_dump(mode="json") for e in case.events],
         "ctk_recorded_by": list(case.recorded_by),
         **{f"ctk_{name}": [item.model_dump(mode="json") for item in getattr(case, name)] for name in _LIST_CHILDREN},
+        "ctk_perpetrators": [{**p.perpetrator.model_dump(mode="json", exclude={"personal"}), "roles": list(p.roles),
+                              "label": p.label} for p in case.perpetrators],  # never the personal data
     }
 
 
@@ -210,6 +214,7 @@ def record_to_case(record: Record, where: str) -> Case:
         "events": _json_list(r, "ctk_events") or _first_event(r),
         "recorded_by": r.items("ctk_recorded_by"),
         **{name: _json_list(r, f"ctk_{name}") for name in _LIST_CHILDREN},
+        "perpetrators": _perpetrators(r),
     }
     if r.text("ctk_case_id"):
         data["id"] = r.text("ctk_case_id")
@@ -240,6 +245,16 @@ def _exploitations(r: _Reader) -> list[dict]:
     sector = _from_htcds("sector", r.picklist("vic_ForcedLabourIndustry", industry)) if industry else None
     forms = _mapped(r, "vic_TypeOfExploitation", "exploitation_form")
     return [{"form": f, "sector": sector if f == "forced_labour" else None} for f in forms]
+
+
+def _perpetrators(r: _Reader) -> list[dict]:
+    """``ctk_perpetrators`` as written by ctkit; else one perpetrator holding the standard roles, if any."""
+    exact = _json_list(r, "ctk_perpetrators")
+    if exact:
+        return [{"perpetrator": {k: v for k, v in item.items() if k not in ("roles", "label")},
+                 "roles": item.get("roles", []), "label": item.get("label")} for item in exact]
+    roles = _mapped(r, "per_RoleInProcess", "perpetrator_role")
+    return [{"perpetrator": {}, "roles": roles}] if roles else []
 
 
 def _first_event(r: _Reader) -> list[dict]:
