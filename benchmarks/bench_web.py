@@ -298,7 +298,21 @@ def _measure(label: str, env: dict[str, str], quick: bool) -> dict[str, dict[str
     finally:
         server.terminate()
         server.wait(timeout=30)
+    _verify_audit_chain(label, env)
     return runs
+
+
+def _verify_audit_chain(label: str, env: dict[str, str]) -> None:
+    """The audit trail written by the two workers' concurrent requests must still be one verifiable chain."""
+    from ctkit.settings import load_settings
+    from ctkit.store.audit import verify_chain
+    from ctkit.store.datastore import open_store
+
+    with open_store(load_settings(environ=env)) as store:
+        report = verify_chain(store.engine)
+    if not report.ok:
+        raise RuntimeError(f"{label}: audit chain broken at seq {report.first_bad_seq}: {report.problem}")
+    print(f"{label:<20} audit chain verified: {report.checked} rows", flush=True)
 
 
 def _print(label: str, result: dict) -> None:

@@ -58,7 +58,8 @@ def test_serve_demo_prints_accounts_once_and_starts(data_dir, no_server, monkeyp
     out = capsys.readouterr().out
     for role in ("screener", "case_worker", "supervisor", "analyst", "trainer", "administrator"):
         assert f"demo_{role}" in out
-    assert no_server == [{"host": "127.0.0.1", "port": 8123, "log_level": "info", "server_header": False}]
+    assert no_server == [{"host": "127.0.0.1", "port": 8123, "log_level": "info", "server_header": False,
+                          "http": "auto", "loop": "auto"}]  # httptools and uvloop when installed
     printed = re.search(r"demo_case_worker .* totp ([A-Z2-7]+)", out).group(1)
     with open_store(load_settings(data_dir)) as store, transaction(store.engine) as session:
         user = acc.find_user(session, "demo_case_worker")
