@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import Engine, select, update
 
 from ctkit.errors import ConfigurationError, KeyMaterialError
-from ctkit.model import PersonalData
+from ctkit.model import CasePerpetrator, PersonalData
 from ctkit.settings import load_settings
 from ctkit.store import accounts as acc
 from ctkit.store import tables as t
@@ -19,6 +19,7 @@ from ctkit.store.db import transaction
 from ctkit.store.keyfile import FileKeyProvider, create_key_file, read_keyring
 from ctkit.store.repository import SqlCaseRepository
 from ctkit.store.rotation import rotate_keys
+from tests.perpetrators.conftest import case_with, recruiter
 
 from .conftest import full_case, make_ring
 
@@ -115,8 +116,9 @@ def test_rotation_keeps_data_readable_with_the_new_key_only(engine: Engine, tmp_
     cases = [full_case(name=f"N{i}") for i in range(30)]
     repo.add_many(cases)
     seen = []
-    new_id, count, secrets = rotate_keys(engine, provider, progress=lambda done, total: seen.append((done, total)))
-    assert count == 30 and secrets == 0 and seen[-1] == (30, 30)
+    new_id, count, secrets, perpetrators = rotate_keys(engine, provider,
+                                                       progress=lambda done, total: seen.append((done, total)))
+    assert count == 30 and secrets == 0 and perpetrators == 0 and seen[-1] == (30, 30)
     new_ring = read_keyring(path)
     assert new_ring.active_id == new_id != old_ring.active_id
     assert set(new_ring.keys) == {new_id}
@@ -126,6 +128,18 @@ def test_rotation_keeps_data_readable_with_the_new_key_only(engine: Engine, tmp_
         assert set(conn.execute(select(t.persons.c.key_id)).scalars()) == {new_id}
     with pytest.raises(KeyMaterialError):
         SqlCaseRepository(engine, FieldCipher(old_ring)).get(cases[0].id)
+
+
+def test_rotation_counts_what_it_re_encrypted(engine: Engine, tmp_path: Path):
+    path = tmp_path / "keys.json"
+    create_key_file(path)
+    cipher = FieldCipher(FileKeyProvider(path).keyring())
+    SqlCaseRepository(engine, cipher).add_many([case_with(CasePerpetrator(perpetrator=recruiter())), full_case()])
+    with transaction(engine) as session:
+        acc.create_user(session, organisation_id="o", username="w", role="case_worker", password="p" * 12,
+                        cipher=cipher)
+    done = rotate_keys(engine, FileKeyProvider(path))
+    assert (done.persons, done.perpetrators, done.totp_secrets) == (2, 1, 1)
 
 
 def test_failed_rotation_changes_nothing(engine: Engine, tmp_path: Path):

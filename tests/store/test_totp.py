@@ -128,8 +128,9 @@ def test_key_rotation_reseals_totp_secrets(engine: Engine, tmp_path: Path):
     old_ring = create_key_file(path)
     user_id, secret = add_user(engine, FieldCipher(old_ring))
     add_user(engine, FieldCipher(old_ring), "second")
-    new_id, persons, secrets = rotate_keys(engine, FileKeyProvider(path))
-    assert (persons, secrets) == (0, 2)
+    done = rotate_keys(engine, FileKeyProvider(path))
+    new_id = done.key_id
+    assert (done.persons, done.totp_secrets) == (0, 2)
     assert row(engine, user_id).totp_key_id == new_id
     with transaction(engine) as session:
         assert totp.read_secret(session, user_id, FieldCipher(read_keyring(path))) == secret

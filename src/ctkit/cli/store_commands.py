@@ -130,8 +130,8 @@ def rotate(data_dir: DataDir = DEFAULT_DATA_DIR) -> None:
         task = bar.task_ids[0]
         done = rotate_keys(store.engine, store.keys,
                            progress=lambda done, total: bar.update(task, completed=done, total=total))
-    typer.echo(f"rotated to key {done.key_id}: {done.persons} persons and {done.totp_secrets} TOTP secrets "
-               "re-encrypted")
+    typer.echo(f"rotated to key {done.key_id}: {done.persons} persons, {done.perpetrators} perpetrators and "
+               f"{done.totp_secrets} TOTP secrets re-encrypted")
 
 
 def demo(

@@ -32,10 +32,11 @@ class Rotation(NamedTuple):
     key_id: str
     persons: int
     totp_secrets: int
+    perpetrators: int = 0
 
 
-def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -> tuple[int, int]:
-    """(persons, TOTP secrets) re-encrypted with the cipher's active key, in one transaction."""
+def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -> tuple[int, int, int]:
+    """(persons, TOTP secrets, perpetrators) re-encrypted with the cipher's active key, in one transaction."""
     p = t.persons.c
     stmt = (update(t.persons).where(p.id == bindparam("pid"))
             .values(personal_ciphertext=bindparam("blob"), key_id=bindparam("kid")))
@@ -61,18 +62,19 @@ def _reencrypt(engine: Engine, cipher: FieldCipher, progress: Progress | None) -
             last = rows[-1][0]
             if progress:
                 progress(done, total)
-        reencrypt_perpetrators(conn, cipher)  # perpetrators' personal data too, or the old key's removal loses it
+        # perpetrators' personal data too, or the old key's removal loses it
+        perpetrators = reencrypt_perpetrators(conn, cipher)
         secrets = reseal_all(conn, cipher)  # the account table is small: one step, same transaction
-    return done, secrets
+    return done, secrets, perpetrators
 
 
 def rotate_keys(engine: Engine, provider: KeyProvider, progress: Progress | None = None) -> Rotation:
     """Generate a new key, re-encrypt all personal data and TOTP secrets with it, and retire the old keys.
 
-    Returns the new key id and the number of persons and of TOTP secrets re-encrypted. Raises ConfigurationError
-    when keys do not come from a key file (a key given in the environment must be rotated by whoever manages that
-    variable), KeyMaterialError if a stored value cannot be decrypted with the current keys (then nothing is
-    changed in the database).
+    Returns the new key id and the number of persons, TOTP secrets and perpetrators re-encrypted. Raises
+    ConfigurationError when keys do not come from a key file (a key given in the environment must be rotated by
+    whoever manages that variable), KeyMaterialError if a stored value cannot be decrypted with the current keys
+    (then nothing is changed in the database).
     """
     if not isinstance(provider, FileKeyProvider):
         raise ConfigurationError("key rotation needs a key file", hint="unset CTKIT_MASTER_KEY and use keys.json")
@@ -80,6 +82,6 @@ def rotate_keys(engine: Engine, provider: KeyProvider, progress: Progress | None
     key = new_key()
     staged = KeyRing(key_fingerprint(key), {**old.keys, key_fingerprint(key): key})
     write_keyring(provider.path, staged)
-    persons, secrets = _reencrypt(engine, FieldCipher(staged), progress)
+    persons, secrets, perpetrators = _reencrypt(engine, FieldCipher(staged), progress)
     write_keyring(provider.path, KeyRing(staged.active_id, {staged.active_id: key}))
-    return Rotation(staged.active_id, persons, secrets)
+    return Rotation(staged.active_id, persons, secrets, perpetrators)
