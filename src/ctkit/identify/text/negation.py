@@ -54,6 +54,8 @@ class NegationScope:
 
     def keep(self, tokens: list[Token], sentence: Sentence, matches: list[Match]) -> list[Match]:
         """The matches that are asserted: neither negated, hedged nor conditional."""
+        if not matches:
+            return []  # most cue scans find nothing: skip the sentence's negation cues
         lo, hi = sentence.first, sentence.last
         breaks = [first for _p, first, _stop in self.breaks.find(tokens, lo, hi)]
         strong = [(s, e) for _p, s, e in self.doubt.find(tokens, lo, hi)]
