@@ -51,6 +51,11 @@ def link_run(
 ) -> None:
     """Train (or load) the model, link the registers, write linked persons and pairs for review.
 
+    Register columns: record_id, first_name, last_name, birth_date, sex, nationality, place_of_origin; optional
+    middle_name (patronymic) and document_number (several separated by ";") with document_country, compared
+    when enough records carry them. A link that would chain two records the model tells apart into one person
+    is held back for review.
+
     With --from-store the store's cases are the records (one list per recording agency); with --to-store the
     links and the pairs to review go to the store, where case workers decide them on the /links page.
 
@@ -145,15 +150,18 @@ def link_generate(
     out: Annotated[Path, typer.Option(help="Output folder for <list>.parquet and truth.parquet.")],
     records: Annotated[int, typer.Option(help="About how many records in all.")] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
+    identifiers: Annotated[bool, typer.Option(
+        help="Also record patronymics and identity documents where agencies would (columns stay, empty, without).")
+    ] = True,
 ) -> None:
     """Generate synthetic linked registers with realistic errors and known true matches.
 
-    Example: ctkit link generate --out synthetic/ --records 100000
+    Example: ctkit link generate --out synthetic/ --records 100000 --no-identifiers
     """
     from ctkit.share.link import GeneratorConfig, write_registers
 
     with _err.status("generating"):
-        paths = write_registers(GeneratorConfig(n_records=records, seed=seed), out)
+        paths = write_registers(GeneratorConfig(n_records=records, seed=seed, identifiers=identifiers), out)
     _err.print(f"wrote {len(paths)} files to {out}")
 
 
