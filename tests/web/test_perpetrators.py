@@ -36,7 +36,8 @@ def _url(case_id: str, tail: str = "") -> str:
     return f"/api/v1/casework/cases/{case_id}/perpetrators{tail}"
 
 
-def test_add_list_edit_without_returning_personal_data(sqlite_world: World):
+def test_add_list_edit_without_returning_personal_data(world: World):
+    sqlite_world = world  # and on PostgreSQL
     case_id = _own_case(sqlite_world, "worker_a", proceeding=True)
     client, csrf = sqlite_world.login("worker_a")
     h = {"X-CSRF-Token": csrf}
