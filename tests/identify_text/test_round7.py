@@ -162,3 +162,18 @@ def test_heldout_set_seven_scores_above_floor():
     totals, _ = evaluate_dir(HELDOUT7)
     for category, floor in HELDOUT7_FLOORS.items():
         assert totals["all"][category].f1 >= floor, (category, totals["all"][category].f1)
+
+
+@pytest.mark.parametrize("text", [
+    "The court found that he sold his 20-year-old cousin to a bar owner.",
+    "Он осуждён за продажу 17-летней падчерицы.",
+    "Он передал девушку за 200 тысяч рублей знакомому.",
+])
+def test_the_sale_of_a_relative_or_a_girl_is_a_sale_of_a_person_without_a_form(text):
+    result = extract(text)
+    assert "sale_of_person" in {x["label"] for x in result["means"]}
+    assert result["exploitation"] == []
+
+
+def test_selling_goods_to_people_is_no_sale_of_a_person():
+    assert "sale_of_person" not in _labels("He sold vegetables to migrant workers at the market.", "means")
