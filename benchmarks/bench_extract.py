@@ -72,6 +72,17 @@ def _throughput(docs: list[str], workers: int) -> float:
     return len(docs) / (time.perf_counter() - started)
 
 
+def _cpu_per_doc(docs: list[str]) -> float:
+    """Milliseconds of this process's CPU time per document, in process: the figure to compare code versions by when
+    other jobs share the cores."""
+    from ctkit.identify.text import extract
+
+    started = time.process_time()
+    for text in docs:
+        extract(text)
+    return (time.process_time() - started) / len(docs) * 1000
+
+
 def _tokenize_only(docs: list[str]) -> float:
     from ctkit.identify.text.language import detect_language
     from ctkit.identify.text.tokens import tokenize
@@ -96,7 +107,8 @@ def run(quick: bool) -> None:
     one = _throughput(docs[: max(100, n // 5)], workers=1)
     two = _throughput(docs, workers=2)
     print(f"tokenise + lemmatise only: {floor:.1f} docs/s (cost floor)")
-    print(f"extract, 1 process: {one:.1f} docs/s (baseline)")
+    print(f"extract, 1 process: {one:.1f} docs/s (baseline); {_cpu_per_doc(docs[: max(100, n // 5)]):.1f} ms CPU "
+          "per document (comparable across runs on a shared machine, unlike the wall-clock rates)")
     print(f"extract, 2 processes: {two:.1f} docs/s = {two / one:.2f}x the baseline; "
           f"{two / floor:.2f}x the tokenise-only rate; target >= 20 docs/s")
     big = " ".join(make_corpus(100 if quick else 1500, seed=11))
