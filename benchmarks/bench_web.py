@@ -166,7 +166,9 @@ def _start_server(env: dict[str, str], port: int) -> subprocess.Popen:
         [sys.executable, "-m", "uvicorn", "benchmarks.bench_web:app_factory", "--factory", "--host", "127.0.0.1",
          "--port", str(port), "--log-level", "warning", "--no-access-log", "--workers", str(WORKERS),
          *_uvicorn_options()],
-        cwd=root, env={**os.environ, **env, "PYTHONPATH": str(root)})
+        # The caller's PYTHONPATH is kept, so the server imports the same ctkit as this process.
+        cwd=root, env={**os.environ, **env,
+                       "PYTHONPATH": os.pathsep.join(filter(None, [str(root), os.environ.get("PYTHONPATH")]))})
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
