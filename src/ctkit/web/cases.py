@@ -17,19 +17,13 @@ from ctkit.errors import ConflictError, NotFoundError, PermissionDenied, Validat
 from ctkit.store import tables as t
 from ctkit.store.audit import AuditEvent, append, append_now
 from ctkit.vocab import code_list
+from ctkit.web import reveal as reveal_helpers
 from ctkit.web.case_scope import bound_scope_clause, case_facts, scope_params, scope_shape
 from ctkit.web.csvsafe import to_csv
 from ctkit.web.guard import Ctx
 from ctkit.web.policy import CaseFacts, scope_filter
 
-# Why a person's personal fields are revealed: codes only, so the audit trail never holds free text.
-REVEAL_REASONS: dict[str, str] = {
-    "assistance": "Providing assistance",
-    "referral": "Preparing a referral",
-    "legal": "Legal proceedings",
-    "safety": "Safety check",
-    "correction": "Correcting the record",
-}
+REVEAL_REASONS = reveal_helpers.REASONS  # shared with the perpetrator reveal
 PERSONAL_FIELDS = ("first_name", "middle_name", "last_name", "birth_date", "phone", "email", "address",
                    "documents", "narrative")
 MAX_PAGE = 200
@@ -143,13 +137,11 @@ def view_case(ctx: Ctx, case_id: str) -> CaseView:
 
 def reveal(ctx: Ctx, case_id: str, reason_code: str) -> dict[str, object]:
     """The person's personal fields, after a policy check; the reveal and its reason code are audited."""
-    if reason_code not in REVEAL_REASONS:
-        raise ValidationError(f"reason: must be one of {', '.join(REVEAL_REASONS)}")
+    reveal_helpers.checked_reason(reason_code)
     _, scope = _authorized_facts(ctx, "person.reveal", case_id)
     case = ctx.state.store.cases.get(case_id)
-    _audit(ctx, "person.reveal", case_id, reason_code, None, scope=scope)
-    data = case.person.personal.model_dump(mode="json")
-    return {f: data.get(f) for f in PERSONAL_FIELDS}
+    append_now(ctx.state.store.engine, reveal_helpers.reveal_event(ctx, "person.reveal", case_id, reason_code, scope))
+    return reveal_helpers.revealed_fields(case.person.personal, PERSONAL_FIELDS)
 
 
 def set_status(ctx: Ctx, case_id: str, status: str, expected_version: int) -> int:

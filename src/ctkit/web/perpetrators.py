@@ -1,9 +1,10 @@
 """Perpetrators on a case (casework): list them, add a new or an already recorded one, edit one, and say which
 perpetrator a legal proceeding is against. Used by :mod:`ctkit.web.routes_perpetrators` (pages and JSON).
 
-Every service checks the action on the case through the policy (``perpetrator.view`` / ``perpetrator.edit``;
-denials audited, a case out of view answers 404) and audits what it did with ids and codes only. A perpetrator's
-personal data is write-only here: it is stored encrypted and never returned, only whether some is recorded.
+Every service checks the action on the case through the policy (``perpetrator.view`` / ``perpetrator.edit`` /
+``perpetrator.reveal``; denials audited, a case out of view answers 404) and audits what it did with ids and codes
+only. A perpetrator's personal data is stored encrypted and returned by :func:`reveal` only, per perpetrator, with
+a coded reason (the victim reveal's, :mod:`ctkit.web.reveal`); everything else says only whether some is recorded.
 """
 
 from __future__ import annotations
@@ -19,10 +20,12 @@ from ctkit.record import Target
 from ctkit.store import tables as t
 from ctkit.store.audit import AuditEvent, append
 from ctkit.store.perpetrators import link_rows, load_perpetrators, perpetrator_row, upsert_perpetrators
+from ctkit.web import reveal as reveal_helpers
 from ctkit.web.guard import Ctx
 from ctkit.web.routes_casework_access import who
 
-VIEW, EDIT = "perpetrator.view", "perpetrator.edit"
+VIEW, EDIT, REVEAL = "perpetrator.view", "perpetrator.edit", "perpetrator.reveal"
+PERSONAL_FIELDS = ("first_name", "middle_name", "last_name", "aliases", "birth_date", "documents", "notes")
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,23 @@ def link_proceeding(ctx: Ctx, case_id: str, proceeding_id: str, perpetrator_id: 
     case.proceedings = [p.model_copy(update={"perpetrator_id": perpetrator_id}) if p.id == proceeding_id else p
                         for p in case.proceedings]
     return _save(ctx, case, current, [], scope, perpetrator=perpetrator_id, proceeding=proceeding_id)
+
+
+def reveal(ctx: Ctx, case_id: str, perpetrator_id: str, reason_code: str) -> dict[str, object]:
+    """The personal fields of one perpetrator of the case, after the policy check; the reveal, its reason code and
+    the perpetrator's id are audited. NotFoundError when the perpetrator is not on this case."""
+    reveal_helpers.checked_reason(reason_code)
+    scope = who(ctx).authorize(REVEAL, Target(case_id))
+    store = ctx.state.store
+    with store.engine.begin() as conn:  # the read and its audit event: one transaction
+        on_case = conn.execute(select(t.case_perpetrators.c.perpetrator_id).where(
+            t.case_perpetrators.c.case_id == case_id,
+            t.case_perpetrators.c.perpetrator_id == perpetrator_id)).first()
+        found = load_perpetrators(conn, [perpetrator_id], store.cipher).get(perpetrator_id) if on_case else None
+        if found is None:
+            raise NotFoundError("no such perpetrator on this case")
+        append(conn, reveal_helpers.reveal_event(ctx, REVEAL, case_id, reason_code, scope, perpetrator=perpetrator_id))
+    return reveal_helpers.revealed_fields(found.personal, PERSONAL_FIELDS)
 
 
 def _load(ctx: Ctx, case_id: str, expected: int | None) -> tuple[Case, int]:

@@ -1,9 +1,9 @@
 """Perpetrators on a case: a page (forms work without JavaScript) and the JSON API under ``/api/v1/casework``.
 
 Listing needs ``perpetrator.view``; adding, editing and linking a proceeding need ``perpetrator.edit``. Names,
-aliases, birth date, documents and notes can be entered (JSON: ``personal``; page: a few fields) but are never
-shown or returned: responses say only whether personal data is recorded. The services are in
-:mod:`ctkit.web.perpetrators`.
+aliases, birth date, documents and notes can be entered (JSON: ``personal``; page: a few fields); other responses
+say only whether personal data is recorded. Only the reveal (``perpetrator.reveal``: one perpetrator, a coded
+reason in the body, never in the URL; audited) returns them. The services are in :mod:`ctkit.web.perpetrators`.
 """
 
 from __future__ import annotations
@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from ctkit.model import PerpetratorPersonalData
 from ctkit.vocab import code_list
 from ctkit.web import perpetrators as svc
+from ctkit.web import reveal as reveal_helpers
 from ctkit.web.guard import Ctx, requires
 from ctkit.web.pages import render
 from ctkit.web.routes_casework import Uuid, label
@@ -49,14 +50,29 @@ def _back(case_id: str) -> Response:
     return RedirectResponse(f"/casework/cases/{case_id}/perpetrators", status_code=303)
 
 
+def _page(ctx: Ctx, case_id: str, revealed: dict[str, object] | None = None,
+          revealed_id: str | None = None) -> Response:
+    case, version = svc.view(ctx, case_id)
+    return render(ctx, "perpetrators/case.html", case=case, version=version, people=svc.summary(case),
+                  label=label(ctx), roles=list(code_list("perpetrator_role")), sexes=list(code_list("sex")),
+                  reasons=reveal_helpers.REASONS, revealed=revealed, revealed_id=revealed_id)
+
+
 # -- pages ----------------------------------------------------------------------------------------------------------
 
 
 @router.get("/perpetrators", include_in_schema=False)
 def perpetrators_page(ctx: Annotated[Ctx, Depends(requires(svc.VIEW))], case_id: Uuid) -> Response:
-    case, version = svc.view(ctx, case_id)
-    return render(ctx, "perpetrators/case.html", case=case, version=version, people=svc.summary(case),
-                  label=label(ctx), roles=list(code_list("perpetrator_role")), sexes=list(code_list("sex")))
+    return _page(ctx, case_id)
+
+
+@router.post("/perpetrators/{perpetrator_id}/reveal", include_in_schema=False)
+def reveal_form(ctx: Annotated[Ctx, Depends(requires(svc.REVEAL))], case_id: Uuid, perpetrator_id: Uuid,
+                reason: Annotated[str, Form(max_length=40)]) -> Response:
+    revealed = svc.reveal(ctx, case_id, perpetrator_id, reason)
+    if ctx.request.headers.get("hx-request"):
+        return render(ctx, "personal.html", revealed=revealed, section_id=f"personal-{perpetrator_id}")
+    return _page(ctx, case_id, revealed, perpetrator_id)
 
 
 @router.post("/perpetrators", include_in_schema=False)
@@ -138,6 +154,12 @@ class LinkIn(BaseModel):
     version: int | None = Field(default=None, ge=1)
 
 
+class RevealIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = Field(max_length=40, description="why the personal fields are needed",
+                        json_schema_extra={"enum": list(reveal_helpers.REASONS)})
+
+
 class PerpetratorOut(BaseModel):
     id: str
     version: int
@@ -150,6 +172,14 @@ def api_list(ctx: Annotated[Ctx, Depends(requires(svc.VIEW))], case_id: Uuid) ->
     ``personal_recorded``; never names or other personal data."""
     case, version = svc.view(ctx, case_id)
     return {"case_id": case_id, "version": version, "perpetrators": svc.summary(case)}
+
+
+@api.post("/perpetrators/{perpetrator_id}/reveal", response_model=dict[str, object], responses=ERRORS)
+def api_reveal(ctx: Annotated[Ctx, Depends(requires(svc.REVEAL))], case_id: Uuid, perpetrator_id: Uuid,
+               body: RevealIn) -> dict[str, object]:
+    """One perpetrator's personal fields (names, aliases, birth date, documents, notes); the reveal, its reason
+    and the perpetrator's id are written to the audit trail."""
+    return svc.reveal(ctx, case_id, perpetrator_id, body.reason)
 
 
 @api.post("/perpetrators", response_model=PerpetratorOut, status_code=201, responses=ERRORS)
