@@ -177,3 +177,21 @@ def test_the_sale_of_a_relative_or_a_girl_is_a_sale_of_a_person_without_a_form(t
 
 def test_selling_goods_to_people_is_no_sale_of_a_person():
     assert "sale_of_person" not in _labels("He sold vegetables to migrant workers at the market.", "means")
+
+
+@pytest.mark.parametrize("text", [
+    "All were released; none said they had been forced to work or owed money.",
+    "Никто из рабочих не жаловался на угрозы или избиения.",
+    "No respondent reported having their documents taken.",
+])
+def test_a_negative_subject_of_a_report_denies_what_it_reports(text):
+    result = extract(text)
+    assert result["exploitation"] == [] and result["means"] == []
+
+
+@pytest.mark.parametrize(("text", "means"), [
+    ("Nobody said anything when the boss beat him.", "physical_abuse"),
+    ("None of the workers spoke English, and the owner kept their passports.", "withholds_documents"),
+])
+def test_a_denied_report_does_not_reach_another_clause(text, means):
+    assert means in _labels(text, "means")

@@ -28,6 +28,9 @@ _WEAK_WINDOW = 4
 _AFTER_WINDOW = 5
 _PUNCT_STOPS = frozenset(",;:()—–")
 _VERB_POS = frozenset({"VERB", "INFN", "PRTS", "PRED"})
+# words that open a clause of its own after a denied report, which the denial does not reach
+_SUBORDINATORS = frozenset({"when", "while", "because", "after", "before", "since", "until", "although", "though",
+                            "когда", "потому", "после", "пока", "хотя", "поскольку"})
 
 
 class NegationScope:
@@ -44,6 +47,8 @@ class NegationScope:
         self.auxiliaries = cue_set(cues["auxiliaries"][lang], lang)
         self._weak_norms = {normalize_phrase(cue, lang)[0] for cue in cues["weak"][lang] if len(cue.split()) == 1}
         self._concord = frozenset(cues["concord"].get(lang, []))
+        self.negative_subjects = cue_set(cues["negative_subjects"][lang], lang)
+        self.speech = cue_set(cues["speech_verbs"][lang], lang)
 
     def _spells_negation(self, pattern: Pattern) -> bool:
         for kind, value in pattern.steps:
@@ -60,6 +65,7 @@ class NegationScope:
         breaks = [first for _p, first, _stop in self.breaks.find(tokens, lo, hi)]
         strong = [(s, e) for _p, s, e in self.doubt.find(tokens, lo, hi)]
         existential = self._existential(tokens, lo, hi)
+        denied = self._denied_reports(tokens, lo, hi)
         conditional = [s for _p, s, _e in self.conditional.find(tokens, lo, hi)]
         # positions of one-word cues, found once per sentence instead of once per match
         ends = {s for _p, s, _e in self.conditional_ends.find(tokens, lo, hi)} if conditional else set()
@@ -79,6 +85,10 @@ class NegationScope:
             if not descriptive and any(last <= s and not any(tokens[k].text in _PUNCT_STOPS for k in range(last, s))
                                        for s in existential):
                 continue
+            if not descriptive and any(c_start <= s < first and not any(
+                    tokens[k].text in _PUNCT_STOPS or tokens[k].lower in _SUBORDINATORS for k in range(s, first))
+                    for s in denied):
+                continue  # (but "nobody said anything when the boss beat him": the "when" clause is a fact)
             if self._conditional(tokens, conditional, ends, c_start, first):
                 continue
             if self._weak_negated(tokens, match, weak_all, matches, c_start):
@@ -87,6 +97,15 @@ class NegationScope:
                 continue
             kept.append(match)
         return kept
+
+    def _denied_reports(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
+        """"None said they had been forced to work or owed money", "никто из них не жаловался на угрозы": a negative
+        subject of a verb of saying denies all that its clause reports, however far after it."""
+        subjects = [s for _p, s, _e in self.negative_subjects.find(tokens, lo, hi)]
+        if not subjects:
+            return []
+        verbs = [s for _p, s, _e in self.speech.find(tokens, lo, hi)]
+        return [s for s in subjects if any(s < v <= s + 4 for v in verbs)]
 
     def _existential(self, tokens: list[Token], lo: int, hi: int) -> list[int]:
         """Russian "признаков принудительного труда нет", "угроз не было": a "нет" / "не было" that ends its clause
