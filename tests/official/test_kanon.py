@@ -84,10 +84,11 @@ def test_no_cell_below_k_and_every_count_a_multiple_of_k(demo_snapshot, name):
 @pytest.mark.parametrize("name", ["unodc", "eurostat", "greta"])
 def test_domains_complete_and_margins_sum_protected_cells(demo_snapshot, name):
     from ctkit.share.formats.official.model import ReleaseContext
+    from ctkit.share.formats.official.release import table_records
 
     table = official_table(name)
     ctx = ReleaseContext("RUS", YEARS)
-    records = table.records(victim_years(demo_snapshot, YEARS), ctx)
+    records = table_records(table, demo_snapshot, victim_years(demo_snapshot, YEARS), ctx)
     domains = table.domains(ctx)
     for breakdown in table.breakdowns:
         cells = complete(kanon_breakdown(records, breakdown, domains, ctx, DisclosurePolicy(k=K)), breakdown,

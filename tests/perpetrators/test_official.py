@@ -16,7 +16,7 @@ from ctkit.settings import load_settings
 from ctkit.share.formats.official import DpSettings, official_table, publish_official
 from ctkit.share.formats.official.eurostat import offender_records
 from ctkit.share.formats.official.model import ReleaseContext
-from ctkit.share.formats.official.records import victim_years
+from ctkit.share.formats.official.records import offender_years
 from ctkit.store.datastore import init_store, open_store
 from ctkit.vocab import ctdc_age_band
 from tests.store.conftest import full_case
@@ -101,7 +101,7 @@ def test_snapshot_perpetrators_hold_no_personal_field(snap: Snapshot, store_dir:
 
 def test_offender_rows_count_each_person_once_per_year_and_stage(snap: Snapshot):
     ctx = ReleaseContext("RUS", (2023, 2024))
-    records = offender_records(victim_years(snap, ctx.years), ctx)
+    records = offender_records(offender_years(snap, ctx.years), ctx)
     counts = {stage: records[records[stage] != "none"].groupby([stage, "citizen", "sex"]).size().to_dict()
               for stage in ("suspected", "prosecuted", "convicted")}
     assert counts == {

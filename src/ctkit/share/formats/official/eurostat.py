@@ -18,8 +18,16 @@ from ctkit.share.formats.official.codes import (
     mapping,
 )
 from ctkit.share.formats.official.labels import coded
-from ctkit.share.formats.official.model import Breakdown, OfficialTable, ReleaseContext, period_column, register_table
-from ctkit.share.formats.official.records import JUSTICE_STAGES, OFFENDER_STAGES, OFFENDERS
+from ctkit.share.formats.official.model import (
+    Breakdown,
+    Microdata,
+    OfficialTable,
+    ReleaseContext,
+    no_victim_rows,
+    period_column,
+    register_table,
+)
+from ctkit.share.formats.official.records import JUSTICE_STAGES, OFFENDER_STAGES, offender_years
 from ctkit.vocab import country_alpha2
 
 SCHEME = "eurostat"
@@ -100,23 +108,25 @@ OFFENDER_TOTALS = {"sex": "T", "citizen": "TOTAL"}
 LEG_STAT = {"suspected": "PER_SUSP", "prosecuted": "PER_PRSC", "convicted": "PER_CNV"}
 
 
-def offender_records(victims: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
-    """Offender-year rows (carried in the victim rows' ``attrs``) -> citizenship group, sex and one period column
-    per stage (the year when reached in that row's year, else ``none``).
+def offender_records(offenders: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Offender-year rows (:func:`~ctkit.share.formats.official.records.offender_years`) -> citizenship group, sex
+    and one period column per stage (the year when reached in that row's year, else ``none``).
     """
-    shared = victims.attrs.get(OFFENDERS)
-    if shared is None:  # the victim rows did not come from victim_years: nothing to count
-        offenders = pd.DataFrame(columns=["person_id", "year", "sex", "citizenship", *OFFENDER_STAGES])
-    else:
-        offenders = shared.frame
     out = pd.DataFrame({
-        "person_id": offenders["person_id"].astype(str),
+        "person_id": offenders["person_id"].astype(str), "year": offenders["year"].astype("int64"),
         "citizen": citizenship_group(offenders["citizenship"], ctx.country),
         "sex": map_codes(offenders["sex"], mapping(SCHEME, "sex"), "UNK"),
     })
     for stage in OFFENDER_STAGES:
         out[stage] = period_column(offenders[stage], ctx)
     return out
+
+
+#: The offender rows as a table's own microdata: one row per perpetrator and year, holding up to three stages
+#: (suspected, prosecuted, convicted), each counted by its own breakdown; so one person moves each of those tables
+#: by at most one count a year, and ``rows_per_year`` is 1.
+OFFENDER_ROWS = Microdata(name="offender", periods=OFFENDER_STAGES, rows_per_year=1,
+                          rows=lambda snap, ctx: offender_records(offender_years(snap, ctx.years), ctx))
 
 
 def offender_domains(ctx: ReleaseContext) -> dict[str, dict[str, str]]:
@@ -146,7 +156,8 @@ EUROSTAT_OFFENDERS = OfficialTable(
         _offenders("prosecuted", "Persons prosecuted for trafficking in the year, by citizenship group and sex"),
         _offenders("convicted", "Persons convicted of trafficking in the year, by citizenship group and sex"),
     ),
-    records=offender_records, domains=offender_domains, layout=offender_layout, totals=OFFENDER_TOTALS,
+    records=no_victim_rows, domains=offender_domains, layout=offender_layout, totals=OFFENDER_TOTALS,
+    microdata=(OFFENDER_ROWS,),
     notes=(
         "Persons, not proceedings: a perpetrator counts once per year and stage however many cases or "
         "proceedings they have; only proceedings that name a recorded perpetrator count (references of older "
@@ -158,6 +169,9 @@ EUROSTAT_OFFENDERS = OfficialTable(
         "Persons the organisation recorded: perpetrators recorded by different organisations are not linked, so "
         "one person on two organisations' cases counts twice.",
         "The release span comes from the victims' registration years when no years are given.",
+        "Under differential privacy one perpetrator has one row a year holding up to three stages, each stage its "
+        "own count, so each count moves by at most one per year: the contribution bound is L (the years of the "
+        "release, or --max-years-per-person).",
     ),
 )
 register_table(EUROSTAT_OFFENDERS)

@@ -1,6 +1,7 @@
 """A GRETA-style country table (Council of Europe Convention questionnaire): victims per year by identification
-status, sex and age; by form of exploitation; national or foreign and transnational or internal; and the main
-citizenships, rare ones folded into ``Other`` by the disclosure layer.
+status, sex and age; by form of exploitation; national or foreign and transnational or internal; the main
+citizenships, rare ones folded into ``Other`` by the disclosure layer; and the persons suspected, prosecuted and
+convicted of trafficking (the offender rows of the snapshot's perpetrator tables) by sex and nationality.
 """
 
 from __future__ import annotations
@@ -18,7 +19,16 @@ from ctkit.share.formats.official.codes import (
     trafficking_scope,
 )
 from ctkit.share.formats.official.labels import labelled
-from ctkit.share.formats.official.model import UNKNOWN, Breakdown, OfficialTable, ReleaseContext, register_table
+from ctkit.share.formats.official.model import (
+    UNKNOWN,
+    Breakdown,
+    Microdata,
+    OfficialTable,
+    ReleaseContext,
+    period_column,
+    register_table,
+)
+from ctkit.share.formats.official.records import OFFENDER_STAGES, offender_years
 from ctkit.vocab import all_countries, code_list, country_name
 
 SCHEME = "greta"
@@ -39,6 +49,27 @@ def greta_records(victims: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
     })
 
 
+def greta_offender_records(offenders: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Offender-year rows (one per perpetrator and year, see
+    :func:`~ctkit.share.formats.official.records.offender_years`) -> GRETA sex and nationality, and one period
+    column per stage (the row's year when that stage was reached in it, else ``none``)."""
+    out = pd.DataFrame({
+        "person_id": offenders["person_id"].astype(str), "year": offenders["year"].astype("int64"),
+        "sex": map_codes(offenders["sex"], mapping("unodc", "sex"), "other_unknown"),
+        "nationality": nationality(offenders["citizenship"], ctx.country),
+    })
+    for stage in OFFENDER_STAGES:
+        out[stage] = period_column(offenders[stage], ctx)
+    return out
+
+
+#: One row per perpetrator and year holding up to three stages, each its own breakdown: a person moves each
+#: offender count by at most one a year (``rows_per_year`` 1).
+OFFENDER_ROWS = Microdata(name="offender", periods=OFFENDER_STAGES, rows_per_year=1,
+                          rows=lambda snap, ctx: greta_offender_records(offender_years(snap, ctx.years), ctx))
+OFFENDER_BREAKDOWNS = tuple(f"{stage}_persons" for stage in OFFENDER_STAGES)
+
+
 def greta_domains(ctx: ReleaseContext) -> dict[str, dict[str, str]]:
     forms = {code: item.label() for code, item in code_list("exploitation_form").codes.items()}
     return {
@@ -49,12 +80,15 @@ def greta_domains(ctx: ReleaseContext) -> dict[str, dict[str, str]]:
 
 
 def greta_layout(cells: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
-    """Protected cells -> ``country, year, breakdown`` and one labelled column per dimension, ``victims``."""
+    """Protected cells -> ``country, year, breakdown``, one labelled column per dimension, ``victims`` (victim
+    breakdowns), ``offenders`` (the suspected/prosecuted/convicted persons breakdowns) and ``suppressed``."""
     labels = labelled(cells, greta_domains(ctx))
+    offenders = cells["breakdown"].isin(OFFENDER_BREAKDOWNS)
     return pd.DataFrame({
         "country": country_name(ctx.country), "year": cells["year"],
         "breakdown": cells["breakdown"], **{dim: labels[dim] for dim in DIMS},
-        "victims": cells["count"], "suppressed": cells["suppressed"],
+        "victims": cells["count"].where(~offenders), "offenders": cells["count"].where(offenders),
+        "suppressed": cells["suppressed"],
     })
 
 
@@ -67,8 +101,14 @@ GRETA = OfficialTable(
         Breakdown("origin", "Victims by nationality and trafficking scope", ("nationality", "scope")),
         Breakdown("citizenships", f"Victims by citizenship (top {TOP_CITIZENSHIPS}, others folded)",
                   ("citizenship",), top=TOP_CITIZENSHIPS),
+        Breakdown("suspected_persons", "Persons suspected of trafficking in the year, by sex and nationality",
+                  ("sex", "nationality"), period="suspected"),
+        Breakdown("prosecuted_persons", "Persons prosecuted for trafficking in the year, by sex and nationality",
+                  ("sex", "nationality"), period="prosecuted"),
+        Breakdown("convicted_persons", "Persons convicted of trafficking in the year, by sex and nationality",
+                  ("sex", "nationality"), period="convicted"),
     ),
-    records=greta_records, domains=greta_domains, layout=greta_layout,
+    records=greta_records, domains=greta_domains, layout=greta_layout, microdata=(OFFENDER_ROWS,),
     notes=(
         "Identified: conclusive grounds; presumed: positive reasonable grounds or possible victims. One person "
         "counts once per year of registration.",
@@ -79,6 +119,14 @@ GRETA = OfficialTable(
         "'Other'. Under differential privacy the top 10 are chosen from the noisy counts and 'Other' is the "
         "noisy year total minus the kept and unknown cells.",
         "Forms: ctkit's forms of exploitation; a victim of several counts under 'More than one form'.",
+        "Suspected, prosecuted and convicted persons (column 'offenders'): perpetrators recorded on the "
+        "organisation's cases, once per year and stage however many proceedings (suspected: the year of the first "
+        "report to the police or investigation; prosecuted: prosecution began; convicted: a verdict that "
+        "convicted); only proceedings naming a recorded perpetrator count, and perpetrators recorded by different "
+        "organisations are not linked. Nationality against the reporting country.",
+        "Under differential privacy a perpetrator's year is one row holding up to three stages, each its own "
+        "count, so one person moves each count by at most one a year, like a victim: the contribution bound is L "
+        "for both (the years of the release, or --max-years-per-person); epsilon is split over all seven counts.",
     ),
 )
 register_table(GRETA)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -61,13 +62,31 @@ Layout = Callable[[pd.DataFrame, ReleaseContext], pd.DataFrame]
 
 
 @dataclass(frozen=True)
+class Microdata:
+    """Rows a table counts besides the victim-years (e.g. offenders), released through the same disclosure control.
+
+    ``rows(snapshot, ctx)`` returns them already in the table's categories: ``person_id`` (a pseudonym; the release
+    prefixes it with ``name`` so these people are never the victims' units), ``year`` (the row's year, integer),
+    the period columns in ``periods`` and the table's dimensions. They are counted only by the breakdowns whose
+    period is in ``periods``, and victim rows never are. ``rows_per_year`` is the most rows one person has in one
+    year: the release refuses rows over it, and under DP the contribution bound is L years x ``rows_per_year``.
+    """
+
+    name: str
+    rows: Callable[[Any, ReleaseContext], pd.DataFrame]
+    periods: tuple[str, ...]
+    rows_per_year: int = 1
+
+
+@dataclass(frozen=True)
 class OfficialTable:
     """An official aggregate table.
 
     ``records(victim_years, ctx)`` returns ``person_id``, every period column (year strings, or ``none``) and every
     dimension as category codes; ``domains(ctx)`` gives each dimension's full public domain as code -> label;
     ``layout(cells, ctx)`` turns protected cells (``breakdown, year, <dims>, count, suppressed``) into the official
-    long layout. ``notes`` state sources and gaps; ``rates`` says whether a population file gives a rate.
+    long layout. ``notes`` state sources and gaps; ``rates`` says whether a population file gives a rate;
+    ``microdata`` are the table's own rows besides the victim-years (:class:`Microdata`).
     """
 
     name: str
@@ -79,11 +98,22 @@ class OfficialTable:
     notes: tuple[str, ...] = ()
     rates: bool = False
     totals: dict[str, str] = field(default_factory=dict)
+    microdata: tuple[Microdata, ...] = ()
 
     @property
     def dims(self) -> list[str]:
         """Every dimension of every breakdown, in first-use order."""
         return list(dict.fromkeys(d for b in self.breakdowns for d in b.dims))
+
+    @property
+    def periods(self) -> list[str]:
+        """Every period column of every breakdown, in first-use order."""
+        return list(dict.fromkeys(b.period for b in self.breakdowns))
+
+
+def no_victim_rows(victims: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """``records`` of a table that counts only its own :class:`Microdata`: no victim row."""
+    return pd.DataFrame({"person_id": pd.Series([], dtype=object)})
 
 
 _TABLES: dict[str, OfficialTable] = {}

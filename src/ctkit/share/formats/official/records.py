@@ -16,9 +16,6 @@ from ctkit.share.formats.official.codes import victim_statuses
 JUSTICE_STAGES = ("investigated", "prosecuted", "convicted")
 #: Offender stages of the snapshot's ``perpetrator_stages`` (see :mod:`ctkit.analyse.offenders`).
 OFFENDER_STAGES = ("suspected", "prosecuted", "convicted")
-#: Key of :func:`victim_years`'s ``attrs`` holding the offender-year rows (the release passes tables the victim
-#: rows only; offender tables read their rows from there).
-OFFENDERS = "offenders"
 
 _SQL = """
 WITH v AS (
@@ -77,19 +74,7 @@ def victim_years(snap: Snapshot, years: tuple[int, int] | None = None, *,
     frame["year"] = frame["year"].astype("int64")
     for stage in JUSTICE_STAGES:
         frame[stage] = frame[stage].astype("Int64")
-    frame = frame.reset_index(drop=True)
-    frame.attrs[OFFENDERS] = Shared(offender_years(snap, years))
-    return frame
-
-
-class Shared:
-    """Rows carried in a frame's ``attrs``: pandas deep-copies ``attrs`` on every operation, this is shared."""
-
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-
-    def __deepcopy__(self, memo) -> Shared:
-        return self
+    return frame.reset_index(drop=True)
 
 
 _OFFENDER_SQL = """
@@ -103,7 +88,8 @@ GROUP BY ALL
 
 def offender_years(snap: Snapshot, years: tuple[int, int] | None = None) -> pd.DataFrame:
     """Offender-year rows of ``snap`` within ``years`` (inclusive; None: every year): one row per perpetrator and
-    year in which they reached any stage, so each person counts once per year and stage.
+    year in which they reached any stage, so each person counts once per year and stage. Offender tables read them
+    as their own :class:`~ctkit.share.formats.official.model.Microdata`.
 
     Columns: ``person_id`` (perpetrator pseudonym as text; never published), ``year``, ``sex``, ``citizenship``
     and ``suspected``/``prosecuted``/``convicted`` (the row's year when that stage was reached in it, else NA).

@@ -21,7 +21,7 @@ import pandas as pd
 from ctkit.analyse.snapshot import Snapshot
 from ctkit.errors import NotFoundError, ValidationError
 from ctkit.share.disclosure import DisclosurePolicy
-from ctkit.share.formats.official.model import OfficialTable, ReleaseContext, official_table
+from ctkit.share.formats.official.model import NOT_REACHED, Microdata, OfficialTable, ReleaseContext, official_table
 from ctkit.share.formats.official.population import add_rates, read_population
 from ctkit.share.formats.official.protect import complete, dp_breakdown, kanon_breakdown
 from ctkit.share.formats.official.records import victim_years
@@ -106,6 +106,53 @@ def _check(table: OfficialTable, mode: str, k: int | None, dp: DpSettings | None
         raise ValidationError(f"a population file gives rates for the unodc table only, not '{table.name}'")
 
 
+def table_records(table: OfficialTable, snap: Snapshot, victims: pd.DataFrame, ctx: ReleaseContext) -> pd.DataFrame:
+    """Everything ``table`` counts: its records of the victim-years, plus each of its own :class:`Microdata` rows.
+
+    Each source's rows are counted only by the breakdowns of its periods: every other period column is ``none``
+    there (such rows fall in no published cell), and a dimension a source lacks holds its domain's first code,
+    which no published cell of that source's breakdowns reads. Person ids are prefixed per source, so one unit is
+    one source's person.
+    """
+    records = table.records(victims, ctx)
+    if not table.microdata:
+        return records
+    domains = table.domains(ctx)
+    own = {p for m in table.microdata for p in m.periods}
+    parts = [records.assign(**{p: NOT_REACHED for p in table.periods if p in own or p not in records.columns})]
+    for source in table.microdata:
+        rows = _checked_rows(table, source, source.rows(snap, ctx))
+        parts.append(rows.assign(person_id=f"{source.name}:" + rows["person_id"].astype(str),
+                                 **{p: NOT_REACHED for p in table.periods if p not in source.periods}))
+    combined = pd.concat(parts, ignore_index=True)
+    for dim in table.dims:
+        filler = next(iter(domains[dim]))
+        combined[dim] = combined[dim].astype(object).where(combined[dim].notna(), filler) if dim in combined \
+            else filler
+    return combined[["person_id", *table.periods, *table.dims]]
+
+
+def _checked_rows(table: OfficialTable, source: Microdata, rows: pd.DataFrame) -> pd.DataFrame:
+    """The source's rows, or ValidationError naming the table, source and what is wrong (nothing released)."""
+    where = f"table '{table.name}', {source.name} rows"
+    missing = [c for c in ("person_id", "year", *source.periods) if c not in rows.columns]
+    if missing:
+        raise ValidationError(f"{where}: no column '{missing[0]}'")
+    if rows["person_id"].isna().any():
+        raise ValidationError(f"{where}: person_id is missing on row {int(rows['person_id'].isna().argmax())}")
+    per_year = rows.groupby(["person_id", "year"]).size()
+    if len(per_year) and int(per_year.max()) > source.rows_per_year:
+        raise ValidationError(f"{where}: a person has {int(per_year.max())} rows in year {per_year.idxmax()[1]}, "
+                              f"over the declared {source.rows_per_year}",
+                              hint="one person's contribution must stay within the declared bound")
+    return rows
+
+
+def _rows_bound(table: OfficialTable) -> int:
+    """Rows one person contributes per year, over every source (victim-years: one)."""
+    return max([1, *(m.rows_per_year for m in table.microdata)])
+
+
 def _kanon_cells(table: OfficialTable, records: pd.DataFrame, ctx: ReleaseContext, k: int) -> tuple[pd.DataFrame,
                                                                                                      dict]:
     policy = DisclosurePolicy(k=k)
@@ -125,21 +172,35 @@ def _dp_cells(table: OfficialTable, records: pd.DataFrame, ctx: ReleaseContext, 
     domains = table.domains(ctx)
     queries = []
     for b in table.breakdowns:
-        period = ctx.year_labels if b.period == "year" else [*ctx.year_labels, NOT_REACHED]
+        # with own microdata every period holds rows of another source, as ``none`` (counted, then dropped)
+        reached = b.period == "year" and not table.microdata
+        period = ctx.year_labels if reached else [*ctx.year_labels, NOT_REACHED]
         queries.append(CountQuery(b.name, (b.period, *b.dims), {b.period: period, **{d: list(domains[d])
                                                                                      for d in b.dims}}))
-    # records are person-years: a person counts in every year they belong to, up to L years (the sensitivity)
+    # records are person-years (and a source's rows_per_year rows a year): a person counts in every year they
+    # belong to, up to L years; the sensitivity is L x rows per year
+    bound = dp.years_bound(ctx) * _rows_bound(table)
     release = release_dp_counts(records, queries, dataset=dp.dataset, epsilon=dp.epsilon, delta=dp.delta,
                                 ledger=dp.ledger, product=f"official:{table.name}", unit="person_id",
-                                max_rows_per_unit=dp.years_bound(ctx), actor_id=dp.actor_id, seed=dp.seed)
+                                max_rows_per_unit=bound, actor_id=dp.actor_id, seed=dp.seed)
     first = table.breakdowns[0]
     year_totals = release.tables[first.name].groupby(first.period)["count"].sum()
     cells = [complete(dp_breakdown(release.tables[b.name], b, year_totals), b, table, domains)
              for b in table.breakdowns]
     meta = {"mode": "dp", "epsilon": release.epsilon, "delta": release.delta, "dataset": release.dataset,
             "release_id": release.release_id, "mechanism": release.mechanism,
-            "max_years_per_person": dp.years_bound(ctx), "parameters": release.parameters}
+            "max_years_per_person": dp.years_bound(ctx), "max_rows_per_person": bound,
+            "contribution": _contribution(table, dp.years_bound(ctx)), "parameters": release.parameters}
     return pd.concat(cells, ignore_index=True), meta
+
+
+def _contribution(table: OfficialTable, years: int) -> str:
+    """How one person's contribution is bounded, in words, for the release's statement."""
+    sources = ["victims: one row per person and year"] if any(
+        b.period not in {p for m in table.microdata for p in m.periods} for b in table.breakdowns) else []
+    sources += [f"{m.name}s: at most {m.rows_per_year} row(s) per person and year" for m in table.microdata]
+    return (f"{'; '.join(sources)}; each person keeps at most {years} year(s) x {_rows_bound(table)} row(s), "
+            "so one person moves each count by at most that many")
 
 
 def publish_official(snap: Snapshot, name: str, *, country: str, mode: str = "k-anon", k: int | None = None,
@@ -164,7 +225,7 @@ def publish_official(snap: Snapshot, name: str, *, country: str, mode: str = "k-
     # a CTDC file is global: its country of exploitation stands for the country of detection
     victims = victim_years(snap, years, exploited_in=reporting if snap.source.startswith(CTDC_SOURCE) else None)
     ctx = _context(victims, reporting, years, mode)
-    records = table.records(victims, ctx)
+    records = table_records(table, snap, victims, ctx)
     progress("protecting the counts" if mode == "k-anon" else "adding noise and charging the privacy ledger")
     if mode == "dp":
         cells, disclosure = _dp_cells(table, records, ctx, dp)
