@@ -62,6 +62,7 @@ def _ctkit(records: pd.DataFrame, truth: pd.DataFrame, em_pairs: float | None) -
         **_cluster_figures(clusters, truth, "person_id"), "seconds": seconds, "accept": result.accept,
         "lambda": params.lambda_, "links": pair_precision_recall(result.links(), truth),
         "comparisons": list(params.levels), "cannot_link_pairs": len(result.cannot_link),
+        "birth_date_m": {label: m for label, m, _ in params.levels["birth_date"] if m is not None},  # EM stability
         "blocking_pairs_completeness": blocking_pairs_completeness(records, truth, prediction_blocking_rules(
             tuple(c for c in params.levels if c in ("middle_name", "document")))),
         "components": _cluster_figures(replace(result, cannot_link=None).clusters(), truth, "person_id"),
