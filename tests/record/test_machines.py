@@ -169,3 +169,16 @@ def test_victim_role_non_punishment_and_compensation(desk):
     assert (p.victim_role, p.non_punishment, p.compensation_awarded) == ("injured_party", "yes", "no")
     with pytest.raises(ValidationError, match="victim_role: must be one of"):
         lifecycle.record_victim_details(desk.cw, worker, case_id, pid, victim_role="suspect")
+
+
+def test_a_report_naming_a_perpetrators_label_links_the_proceeding(desk):
+    from ctkit.model.perpetrator import CasePerpetrator, Perpetrator
+
+    known = CasePerpetrator(perpetrator=Perpetrator(sex="male"), roles=["exploiter"], label="P1")
+    case_id = desk.new_case(perpetrators=[known])
+    worker = desk.who("worker_a")
+    lifecycle.apply(desk.cw, worker, case_id, "justice", "report", {"on": ON, "perpetrator_ref": "P1"})
+    lifecycle.apply(desk.cw, worker, case_id, "justice", "report", {"on": ON, "perpetrator_ref": "P9"})
+    named, unnamed = desk.store.cases.get(case_id).proceedings
+    assert (named.perpetrator_ref, named.perpetrator_id) == ("P1", known.perpetrator.id)
+    assert (unnamed.perpetrator_ref, unnamed.perpetrator_id) == ("P9", None)  # no such label: linked later by hand

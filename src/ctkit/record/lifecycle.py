@@ -75,7 +75,10 @@ def _add_stage(case: Case, stage: str | None, on: date, outcome: str | None, onc
 def _apply_justice(case: Case, t: mx.Transition, fields: dict, proceeding_id: str | None) -> str:
     on = fields["on"]
     if t.action == "report":
-        p = LegalProceeding(perpetrator_ref=fields["perpetrator_ref"], status="reported", reported_on=on)
+        ref = fields["perpetrator_ref"]
+        # A report naming a perpetrator already on the case by their label counts them at once (offender tables).
+        named = next((cp.perpetrator.id for cp in case.perpetrators if cp.label and cp.label == ref), None)
+        p = LegalProceeding(perpetrator_ref=ref, perpetrator_id=named, status="reported", reported_on=on)
         case.proceedings.append(p)
     else:
         p = _proceeding(case, proceeding_id)
