@@ -220,7 +220,7 @@ def publish_official(snap: Snapshot, name: str, *, country: str, mode: str = "k-
     _check(table, mode, k, dp, population)
     people = read_population(population) if population is not None else None
     snap.require_cases()
-    progress("reading victims from the snapshot")
+    progress("reading the microdata from the snapshot")
     reporting = country_alpha3(country, "reporting country")
     # a CTDC file is global: its country of exploitation stands for the country of detection
     victims = victim_years(snap, years, exploited_in=reporting if snap.source.startswith(CTDC_SOURCE) else None)
