@@ -3,40 +3,22 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine
 
 from ctkit.errors import BudgetExceeded, ValidationError
 from ctkit.share.disclosure import CountQuery, PrivacyLedger, release_dp_counts
 from ctkit.share.disclosure.accounting import Spend, basic_total, zcdp_total
 from ctkit.share.disclosure.dp_mechanisms import zcdp_epsilon
-from ctkit.store.ledger_tables import privacy_releases
 from tests.disclosure.test_dp_counts import cks_delta
-from tests.pg import BACKENDS, migrated_engine
+from tests.disclosure.test_ledger import release_rows
 
 CHARGE = {"mechanism": "test.mechanism", "product": "test-product", "parameters": {}}
 QUERY = [CountQuery("by_sex", ("sex",), {"sex": ["female", "male"]})]
 RECORDS = pd.DataFrame({"sex": np.tile(["female", "male"], 50)})
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request, tmp_path: Path) -> Iterator[Engine]:
-    yield from migrated_engine(request, tmp_path, prefix="acct")
-
-
-@pytest.fixture
-def ledger(engine: Engine) -> PrivacyLedger:
-    return PrivacyLedger(engine)
-
-
-def release_rows(engine: Engine) -> int:
-    with engine.connect() as conn:
-        return conn.execute(select(func.count()).select_from(privacy_releases)).scalar_one()
 
 
 def gaussian_release(ledger: PrivacyLedger, dataset: str):

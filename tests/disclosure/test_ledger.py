@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -13,19 +11,8 @@ from sqlalchemy import Engine, func, select
 from ctkit.errors import BudgetExceeded, DisclosureError, ValidationError
 from ctkit.share.disclosure import PrivacyLedger
 from ctkit.store.ledger_tables import privacy_releases
-from tests.pg import BACKENDS, migrated_engine
 
 CHARGE = {"mechanism": "test.mechanism", "product": "test-product", "parameters": {"tables": 1}}
-
-
-@pytest.fixture(params=BACKENDS)
-def engine(request, tmp_path: Path) -> Iterator[Engine]:
-    yield from migrated_engine(request, tmp_path, prefix="ledger")
-
-
-@pytest.fixture
-def ledger(engine: Engine) -> PrivacyLedger:
-    return PrivacyLedger(engine)
 
 
 def release_rows(engine: Engine) -> int:
