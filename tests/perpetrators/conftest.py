@@ -9,8 +9,13 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
+from ctkit.analyse import PseudonymKey
+from ctkit.analyse.from_store import build_snapshot
+from ctkit.analyse.snapshot import Snapshot
 from ctkit.model import CasePerpetrator, IdentityDocument, LegalProceeding, Perpetrator, PerpetratorPersonalData
+from ctkit.settings import load_settings
 from ctkit.store.crypto import FieldCipher
+from ctkit.store.datastore import init_store, open_store
 from ctkit.store.repository import SqlCaseRepository
 from tests.pg import BACKENDS, migrated_engine
 from tests.store.conftest import full_case, make_ring
@@ -40,3 +45,22 @@ def recruiter(**overrides) -> Perpetrator:
 
 def case_with(*links: CasePerpetrator, proceedings: list[LegalProceeding] | None = None, **overrides):
     return full_case(perpetrators=list(links), proceedings=proceedings or [], **overrides)
+
+
+@pytest.fixture(scope="module")
+def store_dir(tmp_path_factory) -> Path:
+    """A store holding the offender tests' hand-made cases (known counts), and its snapshot."""
+    from tests.perpetrators.test_official import hand_cases  # the cases sit beside the counts they give
+
+    settings = load_settings(tmp_path_factory.mktemp("offenders") / "data", environ={})
+    init_store(settings)
+    with open_store(settings) as store:
+        store.cases.add_many(hand_cases())
+        build_snapshot(store.engine, PseudonymKey.load_or_create(settings.data_dir)).write(
+            settings.data_dir / "snapshot")
+    return settings.data_dir
+
+
+@pytest.fixture(scope="module")
+def snap(store_dir: Path) -> Snapshot:
+    return Snapshot.open(store_dir / "snapshot")

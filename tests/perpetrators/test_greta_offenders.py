@@ -11,8 +11,6 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ctkit.analyse import PseudonymKey
-from ctkit.analyse.from_store import build_snapshot
 from ctkit.analyse.snapshot import Snapshot
 from ctkit.errors import ValidationError
 from ctkit.settings import load_settings
@@ -20,9 +18,7 @@ from ctkit.share.disclosure import PrivacyLedger
 from ctkit.share.formats.official import DpSettings, official_table, publish_official
 from ctkit.share.formats.official.greta import GRETA, OFFENDER_BREAKDOWNS, OFFENDER_ROWS
 from ctkit.share.formats.official.model import Microdata, register_table
-from ctkit.store.datastore import init_store, open_store
-
-from .test_official import hand_cases
+from ctkit.store.datastore import open_store
 
 YEARS = (2023, 2024)
 # Suspected: A, E, F (RUS men), B (POL woman) in 2023; A (RUS man), C (TUR man) in 2024. Prosecuted: A 2023,
@@ -36,22 +32,6 @@ TRUTH = {
     ("prosecuted_persons", 2024, "Men and boys", "Foreign nationals"): 1,
     ("convicted_persons", 2024, "Men and boys", "Nationals"): 1,
 }
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory) -> Path:
-    settings = load_settings(tmp_path_factory.mktemp("greta-offenders") / "data", environ={})
-    init_store(settings)
-    with open_store(settings) as store:
-        store.cases.add_many(hand_cases())
-        build_snapshot(store.engine, PseudonymKey.load_or_create(settings.data_dir)).write(
-            settings.data_dir / "snapshot")
-    return settings.data_dir
-
-
-@pytest.fixture(scope="module")
-def snap(store_dir: Path) -> Snapshot:
-    return Snapshot.open(store_dir / "snapshot")
 
 
 def _offender_cells(frame: pd.DataFrame) -> dict[tuple, object]:

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from ctkit.analyse import PseudonymKey
-from ctkit.analyse.from_store import build_snapshot
 from ctkit.analyse.snapshot import Snapshot
 from ctkit.model import CasePerpetrator, LegalProceeding, Perpetrator, PerpetratorPersonalData
 from ctkit.settings import load_settings
@@ -17,7 +16,7 @@ from ctkit.share.formats.official import DpSettings, official_table, publish_off
 from ctkit.share.formats.official.eurostat import offender_records
 from ctkit.share.formats.official.model import ReleaseContext
 from ctkit.share.formats.official.records import offender_years
-from ctkit.store.datastore import init_store, open_store
+from ctkit.store.datastore import open_store
 from ctkit.vocab import ctdc_age_band
 from tests.store.conftest import full_case
 
@@ -63,22 +62,6 @@ def hand_cases():
                   proceedings=[_proceeding(E, "investigation", None, d(2023, 6, 1)),
                                _proceeding(F, "reported", d(2023, 6, 1))]),
     ]
-
-
-@pytest.fixture(scope="module")
-def store_dir(tmp_path_factory) -> Path:
-    settings = load_settings(tmp_path_factory.mktemp("offenders") / "data", environ={})
-    init_store(settings)
-    with open_store(settings) as store:
-        store.cases.add_many(hand_cases())
-        build_snapshot(store.engine, PseudonymKey.load_or_create(settings.data_dir)).write(
-            settings.data_dir / "snapshot")
-    return settings.data_dir
-
-
-@pytest.fixture(scope="module")
-def snap(store_dir) -> Snapshot:
-    return Snapshot.open(store_dir / "snapshot")
 
 
 def test_snapshot_perpetrators_hold_no_personal_field(snap: Snapshot, store_dir: Path):
