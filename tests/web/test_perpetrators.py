@@ -134,4 +134,13 @@ def test_page_forms_without_javascript(sqlite_world: World):
                          data={"csrf_token": csrf, "version": version, "perpetrator_id": stored.perpetrator.id})
     assert linked.status_code == 303
     assert sqlite_world.store.cases.get(case_id).proceedings[0].perpetrator_id == stored.perpetrator.id
+    version = sqlite_world.store.cases.version(case_id)
+    edited = client.post(f"/casework/cases/{case_id}/perpetrators/{stored.perpetrator.id}", data={
+        "csrf_token": csrf, "version": version, "sex": "male", "citizenship": "TUR GRC", "label": "P2",
+        "roles": ["transporter"]})
+    assert edited.status_code == 303, edited.text
+    again = sqlite_world.store.cases.get(case_id).perpetrators[0]
+    assert (again.perpetrator.sex, again.perpetrator.citizenship, again.roles) == ("male", ["TUR", "GRC"],
+                                                                                   ["transporter"])
+    assert again.perpetrator.personal.aliases == [f"{CANARY}a", f"{CANARY}b"]  # empty name fields keep what is kept
     assert client.post(f"/casework/cases/{case_id}/perpetrators", data={"version": version}).status_code == 403

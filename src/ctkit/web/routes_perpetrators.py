@@ -8,6 +8,7 @@ reason in the body, never in the URL; audited) returns them. The services are in
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from typing import Annotated, Any
 
@@ -46,6 +47,26 @@ def _page_personal(first_name: str | None, last_name: str | None, aliases: str |
     return PerpetratorPersonalData(**given) if any(given.values()) else None
 
 
+@dataclass(frozen=True)
+class _PageForm:
+    details: svc.Details
+    personal: PerpetratorPersonalData | None
+
+
+def _page_form(sex: Annotated[str, Form(max_length=40)] = "unknown",
+               birth_year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
+               citizenship: Annotated[str | None, Form(max_length=40)] = None,
+               roles: Annotated[list[str] | None, Form()] = None, case_label: Label = None,
+               first_name: Text = None, last_name: Text = None, aliases: Text = None,
+               birth_date: Annotated[date | None, Form()] = None) -> _PageForm:
+    """The add and edit forms' fields (one form, two targets)."""
+    return _PageForm(_page_details(sex, birth_year, citizenship, roles or [], case_label),
+                     _page_personal(first_name, last_name, aliases, birth_date))
+
+
+PageForm = Annotated[_PageForm, Depends(_page_form)]
+
+
 def _back(case_id: str) -> Response:
     return RedirectResponse(f"/casework/cases/{case_id}/perpetrators", status_code=303)
 
@@ -78,28 +99,16 @@ def reveal_form(ctx: Annotated[Ctx, Depends(requires(svc.REVEAL))], case_id: Uui
 @router.post("/perpetrators", include_in_schema=False)
 @rules
 def add_form(ctx: Annotated[Ctx, Depends(requires(svc.EDIT))], case_id: Uuid,
-             version: Annotated[int, Form(ge=1)], sex: Annotated[str, Form(max_length=40)] = "unknown",
-             birth_year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
-             citizenship: Annotated[str | None, Form(max_length=40)] = None,
-             roles: Annotated[list[str] | None, Form()] = None, case_label: Label = None,
-             first_name: Text = None, last_name: Text = None, aliases: Text = None,
-             birth_date: Annotated[date | None, Form()] = None) -> Response:
-    svc.add(ctx, case_id, _page_details(sex, birth_year, citizenship, roles or [], case_label),
-            personal=_page_personal(first_name, last_name, aliases, birth_date), version=version)
+             version: Annotated[int, Form(ge=1)], form: PageForm) -> Response:
+    svc.add(ctx, case_id, form.details, personal=form.personal, version=version)
     return _back(case_id)
 
 
 @router.post("/perpetrators/{perpetrator_id}", include_in_schema=False)
 @rules
 def edit_form(ctx: Annotated[Ctx, Depends(requires(svc.EDIT))], case_id: Uuid, perpetrator_id: Uuid,
-              version: Annotated[int, Form(ge=1)], sex: Annotated[str, Form(max_length=40)] = "unknown",
-              birth_year: Annotated[int | None, Form(ge=1900, le=2100)] = None,
-              citizenship: Annotated[str | None, Form(max_length=40)] = None,
-              roles: Annotated[list[str] | None, Form()] = None, case_label: Label = None,
-              first_name: Text = None, last_name: Text = None, aliases: Text = None,
-              birth_date: Annotated[date | None, Form()] = None) -> Response:
-    svc.edit(ctx, case_id, perpetrator_id, _page_details(sex, birth_year, citizenship, roles or [], case_label),
-             personal=_page_personal(first_name, last_name, aliases, birth_date), version=version)
+              version: Annotated[int, Form(ge=1)], form: PageForm) -> Response:
+    svc.edit(ctx, case_id, perpetrator_id, form.details, personal=form.personal, version=version)
     return _back(case_id)
 
 
