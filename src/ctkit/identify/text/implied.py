@@ -15,7 +15,8 @@ from ctkit.identify.text.lexicon import Hit, Lexicon
 from ctkit.identify.text.tokens import Sentence, Token
 
 __all__ = ["CONTROL_MEANS", "COERCIVE_MEANS", "held_in_work", "labour_dispute", "free_to_leave",
-           "without_household_in_business", "implied_forms", "household_substance", "without_nested", "without_own"]
+           "without_household_in_business", "implied_forms", "household_substance", "without_nested", "without_own",
+           "without_employer_debts"]
 
 # Means of control that, unlike a false promise or a psychological word, show a person was held in the activity.
 CONTROL_MEANS = frozenset({"withheld_wages", "withholds_documents", "excessive_working_hours", "restricts_movement",
@@ -37,7 +38,8 @@ _OWN = frozenset({"own", "свой", "свои", "своих", "свою", "св
 # A longer match of the key category absorbs matches of these categories (None: any label) lying inside it; the other
 # way round would lose facts that gapped patterns span ("forced disabled people to beg" keeps the disability).
 _ABSORBS: dict[str, dict[str, frozenset[str] | None]] = {
-    "vulnerabilities": {"means": None}, "exploitation": {"vulnerabilities": frozenset({"substance_abuse"})}}
+    "vulnerabilities": {"means": None}, "exploitation": {"vulnerabilities": frozenset({"substance_abuse"})},
+    "sectors": {"sectors": None}}  # "nail bars" is a beauty business, not a bar
 # Sectors whose own forms (domestic servitude, sexual exploitation) the document-level inference gives instead.
 _NOT_LABOUR = frozenset({"domestic_work", "sex_industry"})
 
@@ -129,16 +131,58 @@ def without_household_in_business(hits: list[Hit]) -> list[Hit]:
 
 def without_own(tokens: list[Token], hits: list[Hit]) -> list[Hit]:
     """"held their own passports", "kept their own earnings": what people keep themselves is no means of control."""
-    return [h for h in hits if not (h.category == "means" and any(
-        t.lower in _OWN for t in tokens[max(0, h.first - 1):h.last]))]  # "their own passports and kept"
+    return without_self_held(tokens, [h for h in hits if not (h.category == "means" and any(
+        t.lower in _OWN for t in tokens[max(0, h.first - 1):h.last]))])  # "their own passports and kept"
+
+
+# "they hold their passports": a subject pronoun, a verb of having and the same person's possessive.
+_HAVING = frozenset({"hold", "holds", "have", "has", "keep", "keeps", "carry", "carries", "retain", "retains"})
+_REFLEXIVE = {"they": "their", "we": "our", "he": "his", "she": "her", "i": "my", "you": "your"}
+_OBJECT_ENDS = frozenset({",", ";", ".", "are", "is", "were", "was", "can", "could", "but", "while", "and are"})
+_KEPT_BY_SELF = frozenset({"withholds_documents", "withheld_wages"})
+
+
+def _self_held_spans(tokens: list[Token], hits: list[Hit]) -> list[tuple[int, int]]:
+    """The objects of "they hold their passports and bank cards": what the subject keeps itself."""
+    spans = []
+    for h in hits:
+        if h.label not in _KEPT_BY_SELF:
+            continue
+        for j in range(max(1, h.first - 8), h.first + 1):
+            verb, subject = tokens[j], tokens[j - 1]
+            if verb.lower in _HAVING and j + 1 < len(tokens) and tokens[j + 1].lower == _REFLEXIVE.get(subject.lower):
+                end = next((k for k in range(j + 1, min(len(tokens), j + 10))
+                            if tokens[k].lower in _OBJECT_ENDS or tokens[k].sent != verb.sent), j + 10)
+                spans.append((j, end))
+    return spans
+
+
+def without_self_held(tokens: list[Token], hits: list[Hit]) -> list[Hit]:
+    """"they hold their passports and bank cards": papers and pay kept by their own holders are no means of
+    control, as with "own" (the subject and the possessive name the same people)."""
+    spans = _self_held_spans(tokens, hits)
+    if not spans:
+        return hits
+    return [h for h in hits if not (h.label in _KEPT_BY_SELF and any(a <= h.first < b for a, b in spans))]
+
+
+def without_employer_debts(lex: Lexicon, tokens: list[Token], sentence: Sentence, hits: list[Hit]) -> list[Hit]:
+    """In a labour dispute, "the company ran into debts and promised to pay the arrears", "фирма погасит
+    задолженность": a debt or promise after the employer as actor, in a sentence about pay, is the employer's own."""
+    if not any(h.label in {"debt_bondage", "false_promises"} for h in hits):
+        return hits
+    actors = [s for _p, s, _e in lex.employer.find(tokens, sentence.first, sentence.last)]
+    if not actors or not lex.pay_words.find(tokens, sentence.first, sentence.last):
+        return hits
+    return [h for h in hits if not (h.label in {"debt_bondage", "false_promises"} and min(actors) < h.first)]
 
 
 def without_nested(hits: list[Hit]) -> list[Hit]:
     """Drop a match that lies inside a longer match of a category that absorbs it (see ``_ABSORBS``). The same
     words read as a means and a vulnerability ("жили впроголодь", "went hungry") are a means of control only in a
     sentence that tells of exploitation or a sector; otherwise they describe the person's life before."""
-    if not any(h.category == "vulnerabilities" for h in hits):
-        return hits  # every absorption involves a vulnerability: most sentences need no pairwise test
+    if not any(h.category in {"vulnerabilities", "sectors"} for h in hits):
+        return hits  # every absorption involves a vulnerability or a sector: most sentences need no pairwise test
     exploited = any(h.category in {"exploitation", "sectors"} for h in hits)
     return [h for h in hits if not any(_absorbed(h, o, exploited) for o in hits)]
 
@@ -149,4 +193,6 @@ def _absorbed(h: Hit, o: Hit, exploited: bool) -> bool:
     labels = _ABSORBS.get(o.category, {})
     if h.category not in labels or (labels[h.category] is not None and h.label not in labels[h.category]):
         return False
+    if h.category == "sectors" and h.first != o.first and h.last != o.last:
+        return False  # a business absorbs its own head ("nail bars"), not a trade inside "in meat processing plants"
     return o.first <= h.first and h.last <= o.last and (o.last - o.first) > (h.last - h.first)

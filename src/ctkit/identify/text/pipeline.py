@@ -16,6 +16,7 @@ from ctkit.identify.text.implied import (
     household_substance,
     implied_forms,
     labour_dispute,
+    without_employer_debts,
     without_household_in_business,
     without_nested,
     without_own,
@@ -156,6 +157,8 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
         found = without_household_in_business(found)
         hits[i] = _without_generic_labour(found + _generic_exploitation(lex, tokens, sentence, found))
     dispute = labour_dispute(lex, tokens, sentences)
+    if dispute and not any(h.category == "exploitation" for found in hits.values() for h in found):
+        hits = {i: without_employer_debts(lex, tokens, sentences[i], found) for i, found in hits.items()}
     free = free_to_leave(lex, tokens, sentences)
     if not free:
         for i, found in implied_forms(lex, tokens, sentences, hits, dispute).items():

@@ -66,7 +66,7 @@ def _demonym_at(tokens: list[Token], i: int, gaz: Gazetteer, lex: Lexicon) -> tu
     for j in range(i + 1, min(i + 6, len(tokens))):
         if tokens[j].sent != token.sent:
             break
-        if lex.persons.find(tokens, j, j + 1):
+        if lex.persons.find(tokens, j, j + 1) or _occupation_plural(tokens, i, j):
             return code, i + 1
         # "Indian and Nepalese workers": other demonyms and conjunctions may stand between
         if j > i + 1 and tokens[j].lower not in {"and", "or", ",", "и", "или"} and tokens[j].lower not in gaz.demonyms \
@@ -75,6 +75,49 @@ def _demonym_at(tokens: list[Token], i: int, gaz: Gazetteer, lex: Lexicon) -> tu
     if not token.cyr and token.lower.endswith("s") and token.capitalized and i + 1 < len(tokens):
         return code, i + 1  # "Uzbeks", "Ukrainians" as nouns
     return None
+
+
+# Heads of names that contain a place word without naming that place: streets and districts ("Moscow Road",
+# "Московский проспект", "улица Ленина") and district courts ("Октябрьского районного суда" names a city district).
+_EN_NAME_HEADS = frozenset("""road street avenue lane boulevard drive crescent terrace close square st rd ave
+cafe café restaurant hotel bar ltd limited inc company group""".split())
+_RU_NAME_HEADS_AFTER = frozenset("проспект шоссе переулок бульвар улица площадь набережная тракт район".split())
+_RU_NAME_HEADS_BEFORE = frozenset("улица ул проспект пр-т переулок бульвар площадь набережная шоссе".split())
+_RU_DISTRICT_COURT = frozenset({"районный", "межрайонный"})
+_OPEN_QUOTES, _CLOSE_QUOTES = frozenset("«\"“„'‘"), frozenset("»\"”'’")
+
+
+def _inside_name(tokens: list[Token], first: int, stop: int) -> bool:
+    """A place word that is part of the name of a street, a district court or a business ("кафе «Самарканд»"):
+    no mention of the place itself."""
+    before = tokens[first - 1] if first > 0 and tokens[first - 1].sent == tokens[first].sent else None
+    after = tokens[stop] if stop < len(tokens) and tokens[stop].sent == tokens[stop - 1].sent else None
+    if before is not None and after is not None and before.text in _OPEN_QUOTES and after.text in _CLOSE_QUOTES:
+        return True  # a quoted name: places are not quoted, businesses and organisations are
+    if after is None:
+        return before is not None and before.cyr and before.norm in _RU_NAME_HEADS_BEFORE
+    if not tokens[first].cyr:
+        return after.capitalized and after.lower in _EN_NAME_HEADS
+    if before is not None and before.norm in _RU_NAME_HEADS_BEFORE:
+        return True
+    if tokens[stop - 1].pos != "ADJF":
+        return False
+    if after.norm in _RU_NAME_HEADS_AFTER:
+        return True
+    nxt = tokens[stop + 1] if stop + 1 < len(tokens) else None
+    return after.norm in _RU_DISTRICT_COURT and nxt is not None and nxt.norm == "суд"
+
+
+# English plural agent nouns that name people by their trade: "Nepalese security guards", "Romanian fruit pickers".
+_AGENT_ENDINGS = ("ers", "ors", "ists", "ians", "men", "guards", "hands", "staff", "crews")
+
+
+def _occupation_plural(tokens: list[Token], i: int, j: int) -> bool:
+    """An English plural trade noun up to two plain lower-case words after a demonym ("Romanian fruit pickers")."""
+    token = tokens[j]
+    return (not token.cyr and j - i <= 3 and len(token.text) > 4 and token.text.islower()
+            and token.lower.endswith(_AGENT_ENDINGS)
+            and all(t.text.isalpha() and t.text.islower() for t in tokens[i + 1:j]))
 
 
 def _unresolved_at(tokens: list[Token], i: int, lex: Lexicon) -> bool:
@@ -115,6 +158,9 @@ def find_mentions(tokens: list[Token], gaz: Gazetteer, lex: Lexicon) -> tuple[li
             i += 1
             continue
         found = _match_at(tokens, i, gaz)
+        if found and _inside_name(tokens, i, found[1]):
+            i = found[1]
+            continue
         if found:
             mentions.extend(_elided_regions(tokens, i, found[1], gaz))
             mentions.append(Mention(found[0], i, found[1], tokens[i].sent))

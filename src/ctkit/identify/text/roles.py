@@ -135,18 +135,41 @@ def _origin_phrase_before(lex: Lexicon, tokens: list[Token], m: Mention, lo: int
     return False
 
 
-def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, hits: list[Hit]) -> str:
-    """Role of a place after "in" / "в" + prepositional."""
-    lo = max(sentence.first, m.first - 6)
-    prep = _skip_back(lex, tokens, m.first, lo) - 1  # the "in" / "в"
+def _job_as_before(lex: Lexicon, tokens: list[Token], prep: int, lo: int) -> bool:
+    """"work in Germany", "jobs as electricians in Riyadh", "work as a hostess in Dubai": the (promised) job's place."""
+    if prep - 1 >= lo and lex.role_cues["work_nouns"].find(tokens, prep - 1, prep):
+        return True
+    return any(tokens[k + 1].lower == "as" and lex.role_cues["work_nouns"].find(tokens, k, k + 1)
+               and all(t.text.isalpha() for t in tokens[k + 1:prep]) for k in range(max(lo, prep - 5), prep - 2))
+
+
+def _agent_place(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, prep: int, lo: int,
+                 after_start: bool) -> str | None:
+    """The role of "in X" given by the go-between just before it: a recruiter's place is the origin, a smuggler's
+    (after an earlier place) a stop on the way."""
     if any(e == prep for _p, _s, e in lex.recruiter_roles.find(tokens, max(lo, prep - 3), prep)):
         return "origin"  # "a broker in Dhaka", "a manpower agency in Manila", "посредник в Бишкеке": where they recruit
+    if lex.role_cues["recruiting_businesses"].find(tokens, max(lo, prep - 3), prep) and lex.recruiter_verbs.find(
+            tokens, m.last, sentence.last):
+        return "origin"  # "a woman who ran a 'travel agency' in Accra offered her work": a recruiter by description
+    if after_start and lex.role_cues["smugglers"].find(tokens, max(lo, prep - 3), prep):
+        return "transit"  # "paid smugglers in Sudan", "заплатили проводникам в Таджикистане": a leg of the way
+    return None
+
+
+def _in_role(lex: Lexicon, tokens: list[Token], m: Mention, sentence: Sentence, hits: list[Hit],
+             after_start: bool = False) -> str:
+    """Role of a place after "in" / "в" + prepositional (``after_start``: an earlier place began the route)."""
+    lo = max(sentence.first, m.first - 6)
+    prep = _skip_back(lex, tokens, m.first, lo) - 1  # the "in" / "в"
+    by_agent = _agent_place(lex, tokens, m, sentence, prep, lo, after_start)
+    if by_agent is not None:
+        return by_agent
     recruited = any(t.lower.startswith(("recruit", "вербов", "завербов")) for t in tokens[lo:m.first])
     if not recruited and any(lex.role_cues["offices"].find(tokens, k, k + 1) for k in range(max(lo, m.first - 3),
                                                                                              m.first)):
         return "office"  # "border guards in Bialystok" (but "recruited by an agency in Hanoi" is the origin)
-    if prep - 1 >= lo and lex.role_cues["work_nouns"].find(tokens, prep - 1, prep) and not any(
-            h.category == "vulnerabilities" for h in hits):
+    if _job_as_before(lex, tokens, prep, lo) and not any(h.category == "vulnerabilities" for h in hits):
         return "destination"  # "lured by promises of work in Germany", "завербовали на работу в Германии"
     origin_verbs = [s for _p, s, _e in lex.role_cues["origin_verbs"].find(tokens, lo, m.first)]
     # the nearest predicate governs the place: "жил и работал в Дагестане" is where he worked, not his home
@@ -285,7 +308,7 @@ def assign_roles(lex: Lexicon, tokens: list[Token], sentences: list[Sentence], m
                 lex, tokens, previous, m):
             role, m.by_predicate = previous.prep_role, previous.by_predicate
         if role == "in":
-            role = _in_role(lex, tokens, m, sentence, hits)
+            role = _in_role(lex, tokens, m, sentence, hits, any(o.first < m.first for o in mentions))
             m.in_place = role == "other"
             if role == "predicate":
                 role, m.by_predicate = "destination", True
