@@ -248,16 +248,17 @@ def link(
     (:func:`ctkit.share.link.calibrate.calibrated_threshold`). A fixed probability threshold does not carry
     across register sizes, since the prior falls as the register grows. Never below ``review``.
 
-    With ``split`` (the default) a person is never formed by chaining links across a pair the model scores as
-    a confident non-match: a match probability at or below ``1 - target_precision`` with a fixed threshold left
-    out, ``1 - accept`` otherwise (as sure they differ as a link must be sure they match).
+    With ``split`` (the default) a person is never formed by chaining links across a pair the model is as sure
+    is a non-match as a link must be sure it is a match: a match probability below ``1 - accept``, calibrated or
+    fixed. (A bound of ``1 - target_precision`` left persons' precision below the target at 100k records and
+    more: a chain of links still joined namesakes whose own pair the model scored 0.01 to 0.4.)
     """
     if not 0 < review <= 1 or (accept is not None and not review <= accept <= 1):
         raise ValidationError("thresholds must satisfy 0 < review <= accept <= 1")
     engine = engine or DuckDBEngine()
     pairs = predict(records, params, engine, review=review)
-    below = 1 - target_precision if accept is None else 1 - accept
     if accept is None:
         accept = max(review, calibrated_threshold(pairs["match_probability"], target_precision))
+    below = 1 - accept
     cannot = cannot_link_pairs(records, pairs, params, engine, accept=accept, below=below) if split else None
     return LinkResult(records=records, pairs=pairs, accept=accept, review=review, cannot_link=cannot)
