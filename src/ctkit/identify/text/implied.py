@@ -39,7 +39,9 @@ _OWN = frozenset({"own", "свой", "свои", "своих", "свою", "св
 # way round would lose facts that gapped patterns span ("forced disabled people to beg" keeps the disability).
 _ABSORBS: dict[str, dict[str, frozenset[str] | None]] = {
     "vulnerabilities": {"means": None}, "exploitation": {"vulnerabilities": frozenset({"substance_abuse"})},
-    "sectors": {"sectors": None}}  # "nail bars" is a beauty business, not a bar
+    "sectors": {"sectors": None}}
+# (longer label, label inside it) of one category: "his family would be hurt" is a threat, not a beating.
+_ABSORBS_LABEL = frozenset({("threats", "physical_abuse")})  # "nail bars" is a beauty business, not a bar
 # Sectors whose own forms (domestic servitude, sexual exploitation) the document-level inference gives instead.
 _NOT_LABOUR = frozenset({"domestic_work", "sex_industry"})
 
@@ -181,8 +183,8 @@ def without_nested(hits: list[Hit]) -> list[Hit]:
     """Drop a match that lies inside a longer match of a category that absorbs it (see ``_ABSORBS``). The same
     words read as a means and a vulnerability ("жили впроголодь", "went hungry") are a means of control only in a
     sentence that tells of exploitation or a sector; otherwise they describe the person's life before."""
-    if not any(h.category in {"vulnerabilities", "sectors"} for h in hits):
-        return hits  # every absorption involves a vulnerability or a sector: most sentences need no pairwise test
+    if not any(h.category in {"vulnerabilities", "sectors"} or h.label == "threats" for h in hits):
+        return hits  # every absorption involves a vulnerability, a sector or a threat: most sentences need no test
     exploited = any(h.category in {"exploitation", "sectors"} for h in hits)
     return [h for h in hits if not any(_absorbed(h, o, exploited) for o in hits)]
 
@@ -190,6 +192,8 @@ def without_nested(hits: list[Hit]) -> list[Hit]:
 def _absorbed(h: Hit, o: Hit, exploited: bool) -> bool:
     if (o.first, o.last) == (h.first, h.last) and {o.category, h.category} == {"means", "vulnerabilities"}:
         return h.category == ("vulnerabilities" if exploited else "means")
+    if (o.label, h.label) in _ABSORBS_LABEL:
+        return o.first <= h.first and h.last <= o.last and (o.last - o.first) > (h.last - h.first)
     labels = _ABSORBS.get(o.category, {})
     if h.category not in labels or (labels[h.category] is not None and h.label not in labels[h.category]):
         return False
