@@ -80,3 +80,17 @@ def test_held_back_links_go_to_review_and_decisions_win(tmp_path):
     result.save(tmp_path / "run")
     again = LinkResult.load(tmp_path / "run")
     assert _persons(again.clusters()) == _persons(result.clusters())
+
+
+def test_a_chain_is_cut_only_where_the_pair_is_surer_of_its_non_match_than_the_link_of_its_match():
+    # a-b-c: the model gives a-c 0.08. Links of weight 8.4 (probability 0.997) outweigh that doubt; links of
+    # weight 1 (0.67) do not, and the weaker one is held back.
+    cannot = pd.DataFrame({"unique_id_l": ["a"], "unique_id_r": ["c"], "match_probability": [0.08]})
+    sure = _links([("a", "b", 8.4), ("b", "c", 8.5)])
+    assert _persons(cluster_pairs(IDS, sure, cannot)) == {frozenset("abc"), frozenset("d"), frozenset("e")}
+    weak = _links([("a", "b", 1.0), ("b", "c", 1.2)])
+    assert _persons(cluster_pairs(IDS, weak, cannot)) == {frozenset("a"), frozenset("bc"), frozenset("d"),
+                                                          frozenset("e")}  # fmt: skip
+    # Without a probability (a reviewer's rejection) the pair always wins.
+    assert _persons(cluster_pairs(IDS, sure, cannot.drop(columns="match_probability"))) == {
+        frozenset("a"), frozenset("bc"), frozenset("d"), frozenset("e")}  # fmt: skip

@@ -169,8 +169,9 @@ class LinkResult:
         """Clusters of the threshold links split across cannot-link pairs, and the links the split held back."""
         links = self._threshold_links()
         links = links.assign(forced=links["pair_id"].map(self.decisions).eq(True).to_numpy())
-        rejected = self.pairs[self.pairs["pair_id"].map(self.decisions).eq(False)]
-        cannot = [f[["unique_id_l", "unique_id_r"]] for f in (self.cannot_link, rejected) if f is not None and len(f)]
+        rejected = self.pairs[self.pairs["pair_id"].map(self.decisions).eq(False)].assign(match_probability=0.0)
+        cannot = [f[["unique_id_l", "unique_id_r", "match_probability"]]
+                  for f in (self.cannot_link, rejected) if f is not None and len(f)]  # fmt: skip
         clusters = cluster_pairs(self.records["unique_id"], links, pd.concat(cannot) if cannot else None)
         person = pd.Series(clusters["person_id"].to_numpy(), index=clusters["unique_id"].to_numpy())
         across = person[links["unique_id_l"]].to_numpy() != person[links["unique_id_r"]].to_numpy()
@@ -248,10 +249,12 @@ def link(
     (:func:`ctkit.share.link.calibrate.calibrated_threshold`). A fixed probability threshold does not carry
     across register sizes, since the prior falls as the register grows. Never below ``review``.
 
-    With ``split`` (the default) a person is never formed by chaining links across a pair the model is as sure
-    is a non-match as a link must be sure it is a match: a match probability below ``1 - accept``, calibrated or
-    fixed. (A bound of ``1 - target_precision`` left persons' precision below the target at 100k records and
-    more: a chain of links still joined namesakes whose own pair the model scored 0.01 to 0.4.)
+    With ``split`` (the default) a person is never formed by chaining links across a pair the model is surer
+    is a non-match than the chaining link is sure of its match
+    (:func:`~ctkit.share.link.cluster.cluster_pairs`): the pairs inside persons below ``1 - accept`` are scored
+    for that (no link is less sure than ``accept``). A fixed bound of ``1 - target_precision`` left persons'
+    precision below the target at 100k records and more: chains still joined namesakes whose own pair the model
+    scored 0.01 to 0.4.
     """
     if not 0 < review <= 1 or (accept is not None and not review <= accept <= 1):
         raise ValidationError("thresholds must satisfy 0 < review <= accept <= 1")
