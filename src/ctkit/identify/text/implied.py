@@ -183,8 +183,9 @@ def without_nested(hits: list[Hit]) -> list[Hit]:
     """Drop a match that lies inside a longer match of a category that absorbs it (see ``_ABSORBS``). The same
     words read as a means and a vulnerability ("жили впроголодь", "went hungry") are a means of control only in a
     sentence that tells of exploitation or a sector; otherwise they describe the person's life before."""
-    if not any(h.category in {"vulnerabilities", "sectors"} or h.label == "threats" for h in hits):
-        return hits  # every absorption involves a vulnerability, a sector or a threat: most sentences need no test
+    sectors = sum(h.category == "sectors" for h in hits)
+    if not (sectors > 1 or any(h.category == "vulnerabilities" or h.label == "threats" for h in hits)):
+        return hits  # every absorption involves a vulnerability, two sectors or a threat: most sentences need no test
     exploited = any(h.category in {"exploitation", "sectors"} for h in hits)
     return [h for h in hits if not any(_absorbed(h, o, exploited) for o in hits)]
 
