@@ -130,3 +130,26 @@ def test_heldout_set_nine_has_ten_texts_per_language():
     assert len(texts) == 20 and sum(t.startswith("a") for t in texts) == 10
     totals, _ = evaluate_dir(HELDOUT9)
     assert totals["all"]["place_ids"].tp > 0
+
+
+@pytest.mark.parametrize("text", [
+    "Они купили билеты до Москвы и уехали работать на стройку.",
+    "She sold her car to a neighbour and left for Poland with her friend.",
+    "The traffickers bought tickets from an agent and took the girls to Dubai.",
+])
+def test_a_sale_of_things_is_no_sale_of_a_person(text):
+    assert "sale_of_person" not in _labels(text, "means")
+
+
+@pytest.mark.parametrize("text", [
+    "He sold his niece to a man in Dubai for 2,000 dollars.",
+    "Отчим продал девочку соседу за машину.",
+])
+def test_a_sale_of_a_person_for_a_thing_stays(text):
+    assert "sale_of_person" in _labels(text, "means")
+
+
+def test_bare_words_do_not_collide_with_stems():
+    result = extract("Hotline log. The caller said she was fine and needed no help from anyone.")
+    assert result["sectors"] == [] and result["means"] == []
+    assert "debt_bondage" in _labels("The workers were fined for every mistake at the bakery.", "means")

@@ -16,7 +16,7 @@ from ctkit.identify.text.tokens import Sentence, Token
 
 __all__ = ["CONTROL_MEANS", "COERCIVE_MEANS", "held_in_work", "labour_dispute", "free_to_leave",
            "without_household_in_business", "implied_forms", "household_substance", "without_nested", "without_own",
-           "without_employer_debts"]
+           "without_employer_debts", "without_goods"]
 
 # Means of control that, unlike a false promise or a psychological word, show a person was held in the activity.
 CONTROL_MEANS = frozenset({"withheld_wages", "withholds_documents", "excessive_working_hours", "restricts_movement",
@@ -177,6 +177,20 @@ def without_employer_debts(lex: Lexicon, tokens: list[Token], sentence: Sentence
     if not actors or not lex.pay_words.find(tokens, sentence.first, sentence.last):
         return hits
     return [h for h in hits if not (h.label in {"debt_bondage", "false_promises"} and min(actors) < h.first)]
+
+
+def without_goods(lex: Lexicon, tokens: list[Token], sentence: Sentence, hits: list[Hit]) -> list[Hit]:
+    """"купили билеты", "sold her car to a neighbour": a sale whose object (up to three words after the verb) is a
+    thing, with no person noun before it, is no sale of a person."""
+    out = []
+    for h in hits:
+        if h.label == "sale_of_person":
+            stop = min(sentence.last, h.first + 4)
+            things = [s for _p, s, _e in lex.goods.find(tokens, h.first + 1, stop)]
+            if things and not lex.persons.find(tokens, h.first + 1, things[0]):
+                continue
+        out.append(h)
+    return out
 
 
 def without_nested(hits: list[Hit]) -> list[Hit]:

@@ -64,6 +64,7 @@ class Lexicon:
         self.obligation = cue_set(cues["obligation"][lang], lang)
         self.dispute = cue_set(cues["labour_dispute"][lang], lang)
         self.freedom = cue_set(cues["freedom"][lang], lang)
+        self.goods = cue_set(cues["goods"][lang], lang)
         self.employer = cue_set(cues["employer_actors"][lang], lang)
         self.pay_words = cue_set(cues["pay_words"][lang], lang)
         self.implied = {form: cue_set(by_lang[lang], lang) for form, by_lang in cues["implied"].items()}

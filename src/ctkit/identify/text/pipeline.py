@@ -17,6 +17,7 @@ from ctkit.identify.text.implied import (
     implied_forms,
     labour_dispute,
     without_employer_debts,
+    without_goods,
     without_household_in_business,
     without_nested,
     without_own,
@@ -154,7 +155,7 @@ def extract(text: str, doc_id: str | None = None, *, lang: str | None = None, ma
     hits = {i: lex.category_hits(tokens, s) for i, s in enumerate(sentences)}
     for i, sentence in enumerate(sentences):
         found = without_own(tokens, without_nested(household_substance(lex, tokens, sentence, hits[i])))
-        found = without_household_in_business(found)
+        found = without_goods(lex, tokens, sentence, without_household_in_business(found))
         hits[i] = _without_generic_labour(found + _generic_exploitation(lex, tokens, sentence, found))
     dispute = labour_dispute(lex, tokens, sentences)
     if dispute and not any(h.category == "exploitation" for found in hits.values() for h in found):
