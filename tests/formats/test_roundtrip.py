@@ -29,6 +29,11 @@ def test_htcds_record_round_trip_is_lossless(case: Case):
 @given(st.lists(cases(), max_size=4), st.sampled_from(["htcds-csv", "htcds-json"]))
 @settings(max_examples=30, deadline=None)
 def test_htcds_file_round_trip_is_lossless(originals: list[Case], fmt: str):
+    assert_htcds_file_round_trip(originals, fmt)
+
+
+def assert_htcds_file_round_trip(originals: list[Case], fmt: str) -> None:
+    """Write ``originals`` as an HTCDS file in ``fmt`` and read them back unchanged."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "cases"
         with path.open("w", encoding="utf-8", newline="") as handle:
