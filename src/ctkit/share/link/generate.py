@@ -1,16 +1,22 @@
 """Synthetic linked registers with realistic errors and known true matches, generated as a stream.
 
-A population of synthetic people (Faker ru_RU, uk_UA, pl_PL and de_DE names, Zipf-distributed like real name
-frequencies) is captured by several agency lists. Each list renders Cyrillic names in its own way (Cyrillic, ICAO,
-BGN/PCGN, German, Polish) and each record may carry errors: a spelling variant from another scheme, a typo,
-first and last name swapped, a missing or mistyped birth date, missing sex, nationality or place, a miscoded
-sex (``miscoded``) or nationality (twice that rate). With ``identifiers`` (the default) records also carry what
-agencies record beyond the name, when they record it: the patronymic (``middle_name``: people from the former
-Soviet Union have one; police registers nearly always write it, foreign ones seldom) and an identity document
-(``document_number``, ``document_country``: an internal passport at home, a foreign passport abroad, renewed
-passports, typed with typos and transposed digits). These are drawn from a random stream of their own, so the
-other columns are the same with or without them. The column ``person_id`` is the truth; linkage code must never
-read it.
+A population of synthetic people (Faker ru_RU, uk_UA, pl_PL and de_DE first names and patronymics,
+Zipf-distributed like real name frequencies) is captured by several agency lists. Surnames come by default
+(``surnames="long_tail"``) from :mod:`ctkit.share.link.surnames`: 20,000 per locale and sex, Faker's real ones
+first and then ones formed the way each language forms surnames, Zipf-weighted so that the commonest is borne by
+about 1.6% (ru) or 0.8% (uk, pl, de) of people, as in national statistics. ``surnames="faker"`` draws them from
+Faker's few hundred instead (one surname for up to 7% of people, many more namesakes than a real register),
+exactly as earlier versions did, so that earlier figures can be reproduced.
+
+Each list renders Cyrillic names in its own way (Cyrillic, ICAO, BGN/PCGN, German, Polish) and each record may
+carry errors: a spelling variant from another scheme, a typo, first and last name swapped, a missing or mistyped
+birth date, missing sex, nationality or place, a miscoded sex (``miscoded``) or nationality (twice that rate). With
+``identifiers`` (the default) records also carry what agencies record beyond the name, when they record it: the
+patronymic (``middle_name``: people from the former Soviet Union have one; police registers nearly always write it,
+foreign ones seldom) and an identity document (``document_number``, ``document_country``: an internal passport at
+home, a foreign passport abroad, renewed passports, typed with typos and transposed digits). These are drawn from a
+random stream of their own, so the other columns are the same with or without them. The column ``person_id`` is the
+truth; linkage code must never read it.
 
 Example:
     >>> cfg = GeneratorConfig(n_records=1_000, seed=7)
@@ -31,6 +37,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ctkit.errors import ValidationError
+from ctkit.share.link.surnames import surname_pool
 from ctkit.share.link.translit import transliterate
 
 __all__ = ["GeneratorConfig", "RECORD_COLUMNS", "iter_records", "name_frequencies", "write_registers"]
@@ -61,6 +69,7 @@ _SERIES_CYRILLIC = "АВЕІКМНОРСТХ"
 _SERIES_LATIN = "ABCEHKMNPRSTX"
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
 _CYRILLIC = "абвгдежзиклмнопрстуфхцчшы"
+SURNAME_POOLS = ("long_tail", "faker")
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,10 @@ class GeneratorConfig:
     passport_renewed: float = 0.1
     seed: int = 0
     chunk_persons: int = 25_000
+    surnames: str = "long_tail"  # or "faker": Faker's small surname pools, as before the long tail
+
+    def __post_init__(self) -> None:
+        _check_surnames(self.surnames)
 
     def expected_records_per_person(self) -> float:
         p = np.asarray(self.capture[: len(self.lists)])
@@ -109,9 +122,39 @@ def _pool(locale: str, kind: str) -> tuple[tuple[str, ...], np.ndarray]:
     return names, weights / weights.sum()
 
 
-def name_frequencies(kind: str = "last_name_female", locale: str = "ru_RU") -> pd.DataFrame:
+def _check_surnames(surnames: str) -> None:
+    if surnames not in SURNAME_POOLS:
+        raise ValidationError(f"surnames must be one of {', '.join(SURNAME_POOLS)}, got {surnames!r}")
+
+
+def _names(locale: str, kind: str, surnames: str) -> tuple[tuple[str, ...], np.ndarray]:
+    """The pool a kind of name is drawn from: the long-tail surnames or Faker's own."""
+    if surnames == "long_tail" and kind.startswith("last_name_"):
+        return surname_pool(locale, kind.removeprefix("last_name_"))
+    return _pool(locale, kind)
+
+
+@lru_cache(maxsize=64)
+def _cdf(locale: str, kind: str, surnames: str) -> tuple[tuple[str, ...], np.ndarray]:
+    # Computed as Generator.choice(p=...) computes it, so a draw equals rng.choice(len(names), p=probs).
+    names, probs = _names(locale, kind, surnames)
+    cdf = probs.cumsum()
+    cdf /= cdf[-1]
+    return names, cdf
+
+
+def _draw(locale: str, kind: str, surnames: str, rng: np.random.Generator) -> str:
+    """One name; one uniform draw and a binary search, not O(pool) work per draw as ``rng.choice`` does."""
+    names, cdf = _cdf(locale, kind, surnames)
+    return names[int(cdf.searchsorted(rng.random(), side="right"))]
+
+
+def name_frequencies(
+    kind: str = "last_name_female", locale: str = "ru_RU", surnames: str = "long_tail"
+) -> pd.DataFrame:
     """The public name-frequency list an attacker would hold: ``name`` and ``share`` for one pool."""
-    names, probs = _pool(locale, kind)
+    _check_surnames(surnames)
+    names, probs = _names(locale, kind, surnames)
     return pd.DataFrame({"name": names, "share": probs})
 
 
@@ -125,10 +168,8 @@ def _persons(cfg: GeneratorConfig, rng: np.random.Generator, start: int, n: int)
     for i in range(n):
         _, locale, place_pool = _NATIONALITIES[codes[nat[i]]]
         sex = "female" if female[i] else "male"
-        names, probs = _pool(locale, f"first_name_{sex}")
-        firsts.append(names[rng.choice(len(names), p=probs)])
-        names, probs = _pool(locale, f"last_name_{sex}")
-        lasts.append(names[rng.choice(len(names), p=probs)])
+        firsts.append(_draw(locale, f"first_name_{sex}", cfg.surnames, rng))
+        lasts.append(_draw(locale, f"last_name_{sex}", cfg.surnames, rng))
         places.append(place_pool[rng.integers(len(place_pool))])
     return pd.DataFrame({
         "person_id": np.arange(start, start + n),
@@ -158,8 +199,7 @@ def _identifiers(people: pd.DataFrame, cfg: GeneratorConfig, rng: np.random.Gene
     for person in people.itertuples(index=False):
         _, locale, _ = _NATIONALITIES[person.nationality]
         if locale in ("ru_RU", "uk_UA"):
-            names, probs = _pool(locale, f"middle_name_{person.sex}")
-            middles.append(names[rng.choice(len(names), p=probs)])
+            middles.append(_draw(locale, f"middle_name_{person.sex}", cfg.surnames, rng))
         else:
             middles.append(None)
         inner, foreign = _DOCUMENTS[person.nationality]
