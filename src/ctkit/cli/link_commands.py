@@ -153,6 +153,10 @@ def link_generate(
     identifiers: Annotated[bool, typer.Option(
         help="Also record patronymics and identity documents where agencies would (columns stay, empty, without).")
     ] = True,
+    surnames: Annotated[str, typer.Option(
+        help="Surname pool: 'long_tail' (20,000 per locale and sex, realistic shares) or 'faker' (Faker's few "
+             "hundred, as before: far more namesakes; reproduces earlier figures).")
+    ] = "long_tail",
 ) -> None:
     """Generate synthetic linked registers with realistic errors and known true matches.
 
@@ -161,7 +165,8 @@ def link_generate(
     from ctkit.share.link import GeneratorConfig, write_registers
 
     with _err.status("generating"):
-        paths = write_registers(GeneratorConfig(n_records=records, seed=seed, identifiers=identifiers), out)
+        cfg = GeneratorConfig(n_records=records, seed=seed, identifiers=identifiers, surnames=surnames)
+        paths = write_registers(cfg, out)
     _err.print(f"wrote {len(paths)} files to {out}")
 
 
