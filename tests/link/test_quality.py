@@ -30,6 +30,7 @@ def test_blocking_completeness_counts_pairs_no_rule_compares():
         "first_key": ["natalia", "natalia", "olga", "olga", "irina", None],
         "last_key": ["ivanova", "ivanova", "petrova", "petrva", "smirnova", "smirnova"],
         "birth_date": ["1990-04-03", None, "1985-01-02", "1985-01-02", "1970-05-05", None],
+        "place_key": ["kaliningrad", "kaliningrad", None, None, "gusev", "gusev"],
     })  # fmt: skip
     truth = _frame([("p:1", "n:1"), ("p:2", "n:2"), ("p:3", "n:3")])
     # Keys equal; first key + birth date; the third pair shares only a last name and has nulls elsewhere.

@@ -178,6 +178,9 @@ def _birth_comparison(cl, cll):
         "substr(birth_date_l, 6, 2) = substr(birth_date_r, 9, 2) and "
         "substr(birth_date_l, 9, 2) = substr(birth_date_r, 6, 2)"
     )
+    part = "substr(birth_date_l, {0}) = substr(birth_date_r, {0})"
+    year, month, day = (part.format(at) for at in ("1, 4", "6, 2", "9, 2"))
+    two_parts = f"(({year} and {month}) or ({year} and {day}) or ({month} and {day}))"
     # The birth date is trained only by the name-blocked EM pass, where namesakes abound and little else is left
     # to tell them from matches; there EM drifted between sizes (the m of "else" from 0 to 0.37), counting
     # namesakes with other birth dates as matches. So EM starts from what recording errors make plausible (most
@@ -190,6 +193,9 @@ def _birth_comparison(cl, cll):
             cll.ExactMatchLevel("birth_date").configure(m_probability=0.9),
             cll.CustomLevel(swapped, "day and month swapped").configure(m_probability=0.01),
             cll.DamerauLevenshteinLevel("birth_date", 1).configure(m_probability=0.03),
+            # A date a day, a month or a year out keeps two of its three parts; across a month, year or decade
+            # boundary that is more than one edit (1989-12-05 / 1990-12-05), yet as telling as one.
+            cll.CustomLevel(two_parts, "two of year, month, day equal").configure(m_probability=0.01),
             cll.CustomLevel("substr(birth_date_l, 1, 4) = substr(birth_date_r, 1, 4)", "same year").configure(
                 m_probability=0.03
             ),
@@ -316,6 +322,8 @@ def prediction_blocking_rules(optional: tuple[str, ...] = ()) -> list:
         block_on("first_key", "birth_date"),
         "l.first_key = r.last_key and l.last_key = r.first_key",
         block_on("birth_date", "substr(last_key, 1, 2)"),
+        # Both names mangled (a typo in one, another spelling of the other): the birth date and place still agree.
+        block_on("birth_date", "place_key"),
         # A missing birth date plus a typo in one name: the prefix of the other name still agrees.
         block_on("first_key", "substr(last_key, 1, 3)"),
         block_on("last_key", "substr(first_key, 1, 3)"),
