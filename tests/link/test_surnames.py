@@ -5,6 +5,7 @@ import os
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -29,7 +30,8 @@ def test_pools_are_the_same_in_another_process_with_another_hash_seed():
     # Set and dict order of strings changes with PYTHONHASHSEED: the pools must not depend on it.
     code = "from tests.link.test_surnames import _digest; print(_digest())"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
-    other = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    root = Path(__file__).resolve().parents[2]
+    other = subprocess.run([sys.executable, "-c", code], env=env, cwd=root, capture_output=True, text=True, check=True)
     assert other.stdout.strip() == _digest()
 
 
