@@ -37,6 +37,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterable
 from functools import cache
+from importlib import import_module
 
 import numpy as np
 
@@ -140,8 +141,6 @@ def _cap(name: str) -> str:
 
 def _words(locale: str, keep: Callable[[str], bool]) -> list[str]:
     """Faker's lorem words of the locale that ``keep`` accepts, lower-case, single, not long, sorted."""
-    from importlib import import_module
-
     words = import_module(f"faker.providers.lorem.{locale}").Provider.word_list
     return sorted({w.lower() for w in words if w.isalpha() and 4 <= len(w) <= 9 and keep(w)})
 
@@ -159,8 +158,6 @@ def _stems(names: Iterable[str], endings: tuple[str, ...]) -> list[str]:
 
 
 def _person(locale: str):
-    from importlib import import_module
-
     return import_module(f"faker.providers.person.{locale}").Provider
 
 
@@ -192,18 +189,18 @@ def _ru_possessive(root: str) -> str | None:
     return root + ("ев" if root[-1] in "жшчщ" else "ов")
 
 
-def _ru_adjectival(stem: str, ending: str = "ий") -> str | None:
+def _ru_adjectival(stem: str) -> str | None:
     """The -ский/-цкий form of a consonant stem (Кузнец -> Кузнецкий, Новик -> Новицкий, Никол -> Никольский)."""
     if len(stem) < 3 or stem[-2] not in _RU_VOWELS:
         return None
     last = stem[-1]
     if last == "ц":
-        return stem + "к" + ending
+        return stem + "кий"
     if last in "кч":
-        return stem[:-1] + "цк" + ending
+        return stem[:-1] + "цкий"
     if last in "гхжшщ":
         return None
-    return stem + ("ьск" if last == "л" else "ск") + ending
+    return stem + ("ьский" if last == "л" else "ский")
 
 
 def _ru_family(male: str) -> Family:
