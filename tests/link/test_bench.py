@@ -5,7 +5,7 @@ from benchmarks import bench_link
 
 def test_quick_benchmark_reports_figures():
     (figures,) = bench_link.run(quick=True)
-    assert figures["records"] > 500 and figures["true_pairs"] > 0
+    assert figures["records"] > 500 and figures["true_pairs"] > 0 and figures["surnames"] == "long_tail"
     assert 0 < figures["share_recorded"]["document_number"] < 1
     assert 0 <= figures["plain_splink"]["blocking_pairs_completeness"] <= 1
     for model in ("ctkit", "ctkit_base", "plain_splink"):
