@@ -36,7 +36,8 @@ from ctkit.share.link.params import (
 
 __all__ = ["LinkResult", "MODEL_NAME", "cannot_link_pairs", "cluster_pairs", "link", "pair_id", "predict", "train"]
 
-# v2: names term-frequency adjusted, place nested in nationality; v3: a birth date level for one part out of three
+# v2: names term-frequency adjusted, place nested in nationality; v3: a birth date level for one part out of three,
+# one level for equal name keys
 MODEL_NAME = "ctkit-person-v3"
 PAIR_COLUMNS = ["pair_id", "unique_id_l", "unique_id_r", "match_weight", "match_probability"]
 
