@@ -137,15 +137,16 @@ def test_a_shared_document_counts_only_where_issuing_countries_agree(params):
 
 
 def test_a_chain_the_model_doubts_is_scored_and_the_stronger_evidence_wins(registers, params):
-    # Three records of one rare name and patronymic: 1 and 3 differ in birth date and place, 2 has neither, so it
-    # links to both. The model doubts 1-3 (about 0.2, below 1 - accept: scored as a cannot-link pair), but is
-    # surer of each link (about 0.997), so they stay one person.
-    def row(rid: str, birth: str | None, place: str | None) -> dict:
+    # Three records of one rare name and patronymic: 1 and 3 differ in birth date and country, 2 has neither, so
+    # it links to both. The model doubts 1-3 (about 0.17, below 1 - accept: scored as a cannot-link pair), but is
+    # surer of each link (about 0.995), so they stay one person.
+    def row(rid: str, birth: str | None, nationality: str | None, place: str | None) -> dict:
         return {"list": "police", "record_id": rid, "first_name": "Zinovy", "last_name": "Quenbyev",
-                "birth_date": birth, "sex": "male", "nationality": "RUS", "place_of_origin": place,
+                "birth_date": birth, "sex": "male", "nationality": nationality, "place_of_origin": place,
                 "middle_name": "Zinovievich", "document_number": None, "document_country": None}  # fmt: skip
 
-    chain = [row("chain-1", "01/02/1990", "Omsk"), row("chain-2", None, None), row("chain-3", "17/09/1961", "Tomsk")]
+    chain = [row("chain-1", "01/02/1990", "RUS", "Omsk"), row("chain-2", None, None, None),
+             row("chain-3", "17/09/1961", "BLR", "Minsk")]
     frame = pd.concat([registers.drop(columns=["person_id"]), pd.DataFrame(chain)], ignore_index=True)
     result = link(prepare_records(frame), params, DuckDBEngine(threads=1), review=0.5)
     ids = ["police:chain-1", "police:chain-2", "police:chain-3"]

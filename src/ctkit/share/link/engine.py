@@ -80,10 +80,12 @@ class SparkEngine:
         return SparkAPI(spark_session=self.spark, break_lineage_method="persist")
 
     def table(self, db_api: Any, frame: pd.DataFrame, name: str) -> Any:
-        from pyspark.sql.types import StringType, StructField, StructType
+        from pyspark.sql.types import DoubleType, StringType, StructField, StructType
 
-        # An explicit all-string schema: Spark cannot infer a type for a column that is null in every row.
-        schema = StructType([StructField(c, StringType(), True) for c in frame.columns])
+        # An explicit schema (strings, doubles for float columns such as term frequencies): Spark cannot infer a
+        # type for a column that is null in every row.
+        kinds = [DoubleType() if pd.api.types.is_float_dtype(frame[c]) else StringType() for c in frame.columns]
+        schema = StructType([StructField(c, kind, True) for c, kind in zip(frame.columns, kinds, strict=True)])
         rows = frame.astype(object).where(frame.notna(), None).values.tolist()
         return db_api.register(self.spark.createDataFrame(rows, schema=schema), dataset_display_name=name)
 

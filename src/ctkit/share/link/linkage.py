@@ -26,7 +26,9 @@ from ctkit.errors import NotFoundError, ValidationError
 from ctkit.share.link.calibrate import calibrated_threshold
 from ctkit.share.link.cluster import cluster_pairs, components
 from ctkit.share.link.engine import DuckDBEngine, LinkEngine
-from ctkit.share.link.model import OPTIONAL_COMPARISONS, optional_comparisons, person_settings
+from ctkit.share.link.frequencies import leave_pair_out_frequencies
+from ctkit.share.link.model import OPTIONAL_COMPARISONS, TF_COLUMNS, optional_comparisons, person_settings
+from ctkit.share.link.namesakes import u_among_namesakes
 from ctkit.share.link.params import (
     TrainedParameters,
     clamp_probabilities,
@@ -39,14 +41,22 @@ __all__ = ["LinkResult", "MODEL_NAME", "cannot_link_pairs", "cluster_pairs", "li
 # v2: names term-frequency adjusted, place nested in nationality; v3: a birth date level for one part out of three,
 # one level for equal name keys
 MODEL_NAME = "ctkit-person-v3"
+_PRIOR_RULE_RECALL = 0.8  # Splink's estimate of lambda assumes its rule finds this share of true pairs
 PAIR_COLUMNS = ["pair_id", "unique_id_l", "unique_id_r", "match_weight", "match_probability"]
 
 
-def _linker(records: pd.DataFrame, settings, engine: LinkEngine):
+def _linker(records: pd.DataFrame, settings, engine: LinkEngine, *, term_frequencies: bool = False):
+    """A Splink linker over ``records``; with ``term_frequencies`` the lookups of ``TF_COLUMNS`` are registered,
+    counted without the pair they weigh (:func:`~ctkit.share.link.frequencies.leave_pair_out_frequencies`)."""
     from splink import Linker
 
     db_api = engine.db_api()
-    return Linker(engine.table(db_api, records, "records"), settings, log_level=None)
+    linker = Linker(engine.table(db_api, records, "records"), settings, log_level=None)
+    for column in TF_COLUMNS if term_frequencies else ():
+        if column in records.columns:
+            lookup = engine.table(db_api, leave_pair_out_frequencies(records[column], column), f"tf_{column}")
+            linker.table_management.register_term_frequency_lookup(lookup, column)
+    return linker
 
 
 def train(
@@ -70,9 +80,10 @@ def train(
     if len(records) < 10:
         raise ValidationError("need at least 10 records to train a linkage model")
     engine = engine or DuckDBEngine()
-    linker = _linker(records, person_settings(optional_comparisons(records)), engine)
+    creator = person_settings(optional_comparisons(records))
+    linker = _linker(records, creator, engine)
     linker.training.estimate_probability_two_random_records_match(
-        [block_on("first_key", "last_key", "birth_date")], recall=0.8
+        [block_on("first_key", "last_key", "birth_date")], recall=_PRIOR_RULE_RECALL
     )
     linker.training.estimate_u_using_random_sampling(max_pairs=u_max_pairs, seed=seed)
     # The second pass blocks on the place too: nationality and place go with the names (namesakes share a locale),
@@ -88,7 +99,30 @@ def train(
         # EM can leave a level it never saw at m = 0, which Splink then refuses as a starting value: carry the
         # model to a fresh linker through its settings, clamped, before the next pass.
         linker = _linker(records, clamp_probabilities(linker.misc.save_model_to_json()), engine)
-    return extract_parameters(linker.misc.save_model_to_json(), MODEL_NAME)
+    trained = extract_parameters(linker.misc.save_model_to_json(), MODEL_NAME)
+    return u_among_namesakes(records, _prior_for_trained_recall(trained, records), creator, seed=seed)
+
+
+def _prior_for_trained_recall(params: TrainedParameters, records: pd.DataFrame) -> TrainedParameters:
+    """Lambda counted from the pairs the prior's rule finds (name keys and birth date equal), divided by the
+    share of true pairs that rule finds as the trained model sees it rather than as assumed before training.
+
+    That share is the chance that both records carry a name and a birth date times the m of "name keys equal"
+    and of an exact birth date (recording errors are independent between two records). An assumed 0.8 was
+    about 0.6 in fact on generated registers (a quarter of true pairs spell the name with another key, a tenth
+    miss or mistype a birth date), which put lambda a quarter too low and every pair's probability with it.
+    """
+    m_name = _trained_m(params, "name", "name keys equal")
+    m_birth = _trained_m(params, "birth_date", "Exact match on birth_date")
+    if not (m_name and m_birth):
+        return params
+    present = (records["full_key"].notna().mean() * records["birth_date"].notna().mean()) ** 2
+    recall = float(np.clip(present * m_name * m_birth, 0.05, 1.0))
+    return replace(params, lambda_=min(params.lambda_ * _PRIOR_RULE_RECALL / recall, 0.5))
+
+
+def _trained_m(params: TrainedParameters, comparison: str, label: str) -> float | None:
+    return next((m for name, m, _ in params.levels.get(comparison, []) if name == label), None)
 
 
 def _optional(params: TrainedParameters) -> tuple[str, ...]:
@@ -118,7 +152,7 @@ def _score(records: pd.DataFrame, params: TrainedParameters, engine: LinkEngine,
     if blocking is not None:
         rule = {"blocking_rule": blocking, "sql_dialect": engine.dialect}
         settings["blocking_rules_to_generate_predictions"] = [rule]
-    linker = _linker(records, settings, engine)
+    linker = _linker(records, settings, engine, term_frequencies=True)
     scored = linker.inference.predict(threshold_match_probability=review).as_pandas_dataframe()
     weights = [c for c in scored.columns if c.startswith("mw_")]  # weight per comparison: numbers, no values
     pairs = scored[["unique_id_l", "unique_id_r", "match_weight", "match_probability", *weights]].copy()

@@ -20,6 +20,7 @@ from ctkit.share.link.normalise import document_key, name_key, normalise_text, p
 __all__ = [
     "INPUT_COLUMNS",
     "OPTIONAL_COLUMNS",
+    "TF_COLUMNS",
     "optional_comparisons",
     "person_settings",
     "prediction_blocking_rules",
@@ -36,6 +37,8 @@ OPTIONAL_COMPARISONS = ("middle_name", "document")
 _MIN_SHARE, _MIN_RECORDS = 0.01, 20
 _MAX_DOCUMENTS = 2  # an internal and a foreign passport; further numbers on one record are not compared
 _NAME_TF = {"tf_adjustment_column": "full_key", "tf_adjustment_weight": 1.0}
+# Columns whose term frequencies adjust a level (see :mod:`ctkit.share.link.frequencies` for how they are counted).
+TF_COLUMNS = ("full_key", "middle_key")
 _SEX = {"f": "female", "female": "female", "ж": "female", "m": "male", "male": "male", "м": "male"}
 
 
